@@ -1,0 +1,67 @@
+"""Fixtures shared by every test: a small country, clients per person, a fixed clock."""
+
+import json
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test import Client
+
+from courtvcs.hearings.tests.world import NOW, build_world
+
+
+def pytest_collection_modifyitems(config, items):
+    if connection.vendor != "postgresql":
+        skip = pytest.mark.skip(reason="needs PostgreSQL (runs in the PostgreSQL pass of scripts/test)")
+        for item in items:
+            if "postgres" in item.keywords:
+                item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def fast_password_hashing():
+    # Building the test country hashes ~20 passwords per test; the slow production hasher
+    # would dominate the suite's time and proves nothing here.
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def clock():
+    """Freeze "now" at NOW; tests move it with clock.move_to(...)."""
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def world(db, clock):
+    return build_world()
+
+
+class ApiClient:
+    """A signed-in person talking JSON to /api/, as a browser or script would."""
+
+    def __init__(self, user=None, language: str | None = None):
+        self.client = Client()
+        self.user = user
+        self.language = language
+        if user is not None:
+            self.client.force_login(user)
+
+    def _headers(self):
+        return {"HTTP_ACCEPT_LANGUAGE": self.language} if self.language else {}
+
+    def get(self, path, **params):
+        return self.client.get(f"/api{path}", params, **self._headers())
+
+    def post(self, path, data=None, raw: str | None = None):
+        body = raw if raw is not None else json.dumps(data if data is not None else {}, default=str)
+        return self.client.post(f"/api{path}", body, content_type="application/json", **self._headers())
+
+
+@pytest.fixture
+def api():
+    def make(user=None, language=None):
+        return ApiClient(user, language)
+    return make

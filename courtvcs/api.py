@@ -1,0 +1,131 @@
+"""The JSON API under /api/: one NinjaAPI, a router per app, errors mapped in one place.
+
+Shape errors (types, required fields) are answered 422 with a message per field in the
+caller's language; domain errors carry their own status (400, 403, 404, 409 naming the
+rule). Nothing the caller sends can produce a 500.
+"""
+
+import logging
+
+from django.core.exceptions import PermissionDenied, ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.renderers import JSONRenderer
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.security import django_auth
+
+from courtvcs.errors import DomainError
+
+log = logging.getLogger(__name__)
+
+
+
+class UnicodeJSONRenderer(JSONRenderer):
+    # Kazakh and Russian text stays readable in the responses instead of \u escapes.
+    json_dumps_params = {"ensure_ascii": False}
+
+
+api = NinjaAPI(title="courtvcs", version="1", auth=django_auth, urls_namespace="api",
+               renderer=UnicodeJSONRenderer(),
+               description="Hearings by videoconference under the Rules of the courts of Kazakhstan.")
+
+# Pydantic error types -> a message people understand, translated.
+FIELD_MESSAGES = {
+    "missing": lambda e: _("This field is required."),
+    "string_too_short": lambda e: _("Too short."),
+    "string_too_long": lambda e: _("Too long."),
+    "int_parsing": lambda e: _("Enter a whole number."),
+    "int_type": lambda e: _("Enter a whole number."),
+    "bool_parsing": lambda e: _("Enter true or false."),
+    "bool_type": lambda e: _("Enter true or false."),
+    "datetime_parsing": lambda e: _("Enter a date and time, e.g. 2026-12-01T10:00+05:00."),
+    "datetime_from_date_parsing": lambda e: _("Enter a date and time, e.g. 2026-12-01T10:00+05:00."),
+    "datetime_type": lambda e: _("Enter a date and time, e.g. 2026-12-01T10:00+05:00."),
+    "date_parsing": lambda e: _("Enter a date, e.g. 2010-05-31."),
+    "date_from_datetime_parsing": lambda e: _("Enter a date, e.g. 2010-05-31."),
+    "date_type": lambda e: _("Enter a date, e.g. 2010-05-31."),
+    "enum": lambda e: _("Choose one of: %(values)s.") % {"values": e.get("ctx", {}).get("expected", "")},
+    "literal_error": lambda e: _("Choose one of: %(values)s.") % {"values": e.get("ctx", {}).get("expected", "")},
+    "greater_than_equal": lambda e: _("Must be at least %(n)s.") % {"n": e.get("ctx", {}).get("ge", "")},
+    "less_than_equal": lambda e: _("Must be at most %(n)s.") % {"n": e.get("ctx", {}).get("le", "")},
+    "greater_than": lambda e: _("Must be more than %(n)s.") % {"n": e.get("ctx", {}).get("gt", "")},
+    "value_error": lambda e: _("Invalid value."),
+    "value_error.email": lambda e: _("Enter a valid e-mail address."),
+    "timezone_aware": lambda e: _("Give the time with its zone, e.g. +05:00."),
+    "list_type": lambda e: _("Enter a list."),
+    "model_attributes_type": lambda e: _("Send a JSON object."),
+    "dict_type": lambda e: _("Send a JSON object."),
+    "json_invalid": lambda e: _("The request body is not valid JSON."),
+}
+
+
+def _field_message(error: dict) -> str:
+    maker = FIELD_MESSAGES.get(error.get("type", ""))
+    if maker is None and "email" in str(error.get("msg", "")).lower():
+        maker = FIELD_MESSAGES["value_error.email"]
+    return str(maker(error)) if maker else _("Invalid value.")
+
+
+def _field_name(loc) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "payload", "query", "path")]
+    return ".".join(parts) or "body"
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request, exc: ValidationError):
+    fields = {}
+    for error in exc.errors:
+        fields.setdefault(_field_name(error.get("loc", ())), _field_message(error))
+    return api.create_response(request, {"detail": _("Please correct the marked fields."),
+                                         "fields": fields}, status=422)
+
+
+@api.exception_handler(DomainError)
+def on_domain_error(request, exc: DomainError):
+    return api.create_response(request, exc.payload(), status=exc.status)
+
+
+@api.exception_handler(AuthenticationError)
+def on_auth_error(request, exc):
+    return api.create_response(request, {"detail": _("Please sign in.")}, status=401)
+
+
+@api.exception_handler(PermissionDenied)
+def on_permission_denied(request, exc):
+    return api.create_response(request, {"detail": _("You may not do this.")}, status=403)
+
+
+@api.exception_handler(Http404)
+def on_not_found(request, exc):
+    return api.create_response(request, {"detail": _("Not found.")}, status=404)
+
+
+@api.exception_handler(DjangoValidationError)
+def on_django_validation(request, exc: DjangoValidationError):
+    return api.create_response(request, {"detail": " ".join(exc.messages)}, status=400)
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, exc: HttpError):
+    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+
+def _register_routers() -> None:
+    from courtvcs.audit.api import router as audit_router
+    from courtvcs.hearings.api import router as hearings_router
+    from courtvcs.interrogations.api import router as interrogations_router
+    from courtvcs.notifications.api import router as notifications_router
+    from courtvcs.orgs.api import auth_router, router as orgs_router
+    from courtvcs.suspensions.api import router as suspensions_router
+
+    api.add_router("/auth/", auth_router)
+    api.add_router("/", orgs_router)
+    api.add_router("/", hearings_router)
+    api.add_router("/", suspensions_router)
+    api.add_router("/", interrogations_router)
+    api.add_router("/", notifications_router)
+    api.add_router("/", audit_router)
+
+
+_register_routers()

@@ -1,0 +1,71 @@
+"""Writes docs/rules.md: each Rule, the code that implements it, the tests that prove it.
+
+The code column is kept here by hand; the tests column is found in the test files (every
+test named test_rNN_...). Run after adding tests: .venv/bin/python docs/rules_table.py
+tests/test_traceability.py fails when the table and the tests disagree.
+"""
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.test_traceability import _tests_by_rule  # noqa: E402
+
+RULES = {
+    "R1": ("Scope: Art. 370 CPC, Art. 767 CAO", "Categories of hearing (`hearings/choices.py` Category: criminal, administrative offence, civil)"),
+    "R2": ("Definitions: VCS, Department and regional coordinators, technical specialist", "`orgs/choices.py` OrgKind, Role; coordinator routing `hearings/services/booking.py` coordinator_for"),
+    "R3": ("Information on VCS hearings (court, courtroom, date/time, VCS operability) is published", "Data kept: `hearings/models.py` Hearing, `orgs/models.py` Endpoint.status; the public schedule and feed come with the publishing work (issue 5)"),
+    "R4": ("Recordings stored and destroyed under separate rules", "Not yet: server recording comes with the SFU work (issue 6)"),
+    "R5": ("Information security under the Law on Informatization", "Append-only audit `audit/models.py`, `audit/services.py`, DB triggers `audit/migrations/0003_append_only_triggers.py`; access checks `hearings/access.py`"),
+    "R6": ("Security is the duty of organisers and technical specialists", "Every write audited with its actor (`audit/services.py` audit_record), role+organisation checks (`hearings/access.py`)"),
+    "R7": ("Participants: court side, institution side, others", "`orgs/choices.py` Role, ROLE_ORG_KINDS; `hearings/models.py` Participant, ProceduralRole; `hearings/services/participants.py`"),
+    "R8": ("The secretary organises, starts, keeps and ends the session", "`hearings/states.py` actions for SECRETARY (book, connect, reconnect, close); `hearings/services/booking.py` create_hearing, `hearing_day.py` close"),
+    "R9": ("The technical specialist does the organisational-technical actions", "`hearings/states.py` TECHNICIAN actions; `hearings/services/preparation.py` schedule/record test; `hearing_day.py` resolve_fault"),
+    "R10": ("Basis (initiative or petition) and technical possibility", "`hearings/services/booking.py` possibility_problems, assert_possible, create_hearing (row locks); `agreement.py` decide, file_petition; `/api/availability`"),
+    "R11": ("First and appeal instance: agreed with the regional coordinator", "`hearings/services/booking.py` coordinator_for, open_agreement; `agreement.py` coordinator_answer, answer_proposal; `selectors.py` coordinator_queue"),
+    "R12": ("Cassation: agreed with the Department coordinator", "`hearings/services/booking.py` coordinator_for (instance cassation); `workflow.py` agreement_rule"),
+    "R13": ("Test-session request by the next day, test a day before, then the letter", "`hearings/services/preparation.py`; deadlines `hearings/services/deadlines.py` (TEST_REQUEST, TEST_SESSION), `hearings/tasks.py`; `kztime.py` local-day arithmetic"),
+    "R14": ("Equipment kept operable by the technical specialist", "`orgs/services.py` set_endpoint_status, block_endpoint; `orgs/models.py` EndpointStatusChange, EndpointBlock; refusal in `booking.py` possibility_problems"),
+    "R15": ("Connect 20-30 minutes before the start", "`hearings/services/hearing_day.py` connect; deadlines WINDOW_OPENS, NOT_CONNECTED in `deadlines.py`; booking holds the window (`booking.py` booked_interval)"),
+    "R16": ("Fault: the secretary tells the technical specialist", "`hearings/services/hearing_day.py` report_fault, resolve_fault"),
+    "R17": ("Cannot be fixed: tell the remote side and mobile-VCS participants", "`hearings/services/hearing_day.py` declare_impossible"),
+    "R18": ("Act of absence of technical possibility, three signatures", "`hearings/services/hearing_day.py` draw_up_act, sign_act; `hearings/models.py` Act, ActSignature (unique per signatory)"),
+    "R19": ("Call-in by the secretary or bailiff", "`hearings/services/hearing_day.py` call_in"),
+    "R20": ("Attendance, identity and authority checked where the person is", "`hearings/services/hearing_day.py` check_attendance; `hearings/models.py` AttendanceCheck"),
+    "R21": ("The protocol records that VCS was used", "Timeline of every event `hearings/models.py` TimelineEvent, `services/workflow.py` record_event, `/api/hearings/{id}/timeline`; the protocol mark document comes with issue 5"),
+    "R22": ("Technical break by the presiding judge, reconnection", "`hearings/services/hearing_day.py` declare_break, reconnect"),
+    "R23": ("Adjournment: each party's mode, oral petition, new slot agreed", "`hearings/services/adjournment.py` adjourn, reschedule"),
+    "R24": ("Suspension at an institution in an emergency", "`suspensions/services.py` declare, lift; `hearings/services/adjournment.py` resume_after_suspension; refusal in `booking.py`"),
+    "R25": ("Remote interrogation under CPC Art. 213, 369, 370", "`interrogations/services.py` request_interrogation"),
+    "R26": ("Victim or witness questioned from the court of their district", "`interrogations/services.py` court_for_district, accept_proposed_court"),
+    "R27": ("Grounds: health, safety, a minor (under 14/18), deadlines", "`interrogations/choices.py` Ground; `interrogations/services.py` age_on, request_interrogation"),
+}
+
+
+def main() -> None:
+    tests = _tests_by_rule()
+    lines = [
+        "# The Rules -> code -> tests",
+        "",
+        "Each point of the Rules (`../shared/rules/RULES.md`), where it is implemented (paths",
+        "under `courtvcs/`) and the tests that prove it. The workflow table",
+        "`courtvcs/hearings/states.py` names the rule of every action; a broken rule is a",
+        "409 naming it. This file is written by `docs/rules_table.py`;",
+        "`tests/test_traceability.py` fails when it and the tests disagree.",
+        "",
+        "| rule | what it says | code | tests |",
+        "|---|---|---|---|",
+    ]
+    for n in range(1, 28):
+        rule = f"R{n}"
+        says, code = RULES[rule]
+        names = sorted(tests.get(rule, ()))
+        cell = "<br>".join(f"`{t}`" for t in names) if names else "(none yet)"
+        lines.append(f"| **{rule}** | {says} | {code} | {cell} |")
+    (ROOT / "docs" / "rules.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
