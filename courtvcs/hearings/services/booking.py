@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
@@ -129,8 +129,14 @@ def _lock_endpoints(ids: Iterable[int]) -> list[Endpoint]:
 def hold_endpoints(hearing: Hearing, endpoints: Sequence[Endpoint]) -> None:
     start, end = booked_interval(hearing.starts_at, hearing.duration_minutes)
     EndpointBooking.objects.filter(hearing=hearing, active=True).update(active=False)
-    EndpointBooking.objects.bulk_create(
-        [EndpointBooking(endpoint=e, hearing=hearing, starts_at=start, ends_at=end) for e in endpoints])
+    try:
+        with transaction.atomic():
+            EndpointBooking.objects.bulk_create(
+                [EndpointBooking(endpoint=e, hearing=hearing, starts_at=start, ends_at=end) for e in endpoints])
+    except IntegrityError:
+        # The database's own guard (migration 0004) caught an overlap the checks above missed.
+        raise RuleViolation("R10", _("VCS is not technically possible for this slot."),
+                            [_("An endpoint is already booked in this period.")]) from None
 
 
 def release_endpoints(hearing: Hearing) -> None:

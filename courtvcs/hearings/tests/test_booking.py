@@ -402,3 +402,25 @@ def test_r14_maintenance_block_refuses_bookings_in_its_period(world, api, clock)
 def test_r14_maintenance_block_must_end_after_it_starts(world, api, clock):
     invalid(block(api, world.technician, world.room, at(3, 12), at(3, 9)), "ends_at")
     invalid(block(api, world.technician, world.room, at(3, 12), at(3, 12)), "ends_at")
+
+
+# ---- the database's own guard ---------------------------------------------------------------
+
+def test_r10_the_database_refuses_an_overlapping_booking_of_one_endpoint(world, api, clock):
+    """Even past the service's checks (a script, the admin), one endpoint is never held twice."""
+    from django.db import IntegrityError, transaction
+
+    flow = Flow(world, api, clock)
+    flow.book()
+    held = EndpointBooking.objects.get(hearing_id=flow.hearing_id, endpoint=world.room, active=True)
+    other = Flow(world, api, clock, starts_at=at(4, 10)).book()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        EndpointBooking.objects.create(endpoint=world.room, hearing_id=other["id"],
+                                       starts_at=held.starts_at, ends_at=held.ends_at)
+    moved = EndpointBooking.objects.get(hearing_id=other["id"], endpoint=world.room, active=True)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        EndpointBooking.objects.filter(pk=moved.pk).update(starts_at=held.starts_at, ends_at=held.ends_at)
+    # A released booking is history: the slot may be held again.
+    EndpointBooking.objects.filter(pk=held.pk).update(active=False)
+    EndpointBooking.objects.filter(pk=moved.pk).update(starts_at=held.starts_at, ends_at=held.ends_at)
+    assert EndpointBooking.objects.filter(endpoint=world.room, active=True).count() == 1
