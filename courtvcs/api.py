@@ -5,14 +5,18 @@ caller's language; domain errors carry their own status (400, 403, 404, 409 nami
 rule). Nothing the caller sends can produce a 500.
 """
 
+import json
 import logging
+import math
 
 from django.core.exceptions import PermissionDenied, ValidationError as DjangoValidationError
 from django.http import Http404
+from django.urls import register_converter
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
-from ninja.renderers import JSONRenderer
+from ninja import NinjaAPI, Router
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.parser import Parser
+from ninja.renderers import JSONRenderer
 from ninja.security import django_auth
 
 from courtvcs.errors import DomainError
@@ -26,8 +30,61 @@ class UnicodeJSONRenderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}
 
 
+class _Unusable:
+    """Stands in for a value the database cannot hold (see _usable)."""
+
+    def __repr__(self) -> str:
+        return "<a value the database cannot hold>"
+
+
+UNUSABLE = _Unusable()
+_INT64 = 2**63
+
+
+def _usable(value):
+    """`value` with every part the database cannot hold replaced by UNUSABLE.
+
+    PostgreSQL stores no NUL character, UTF-8 has no lone surrogate, a 64-bit column holds
+    no larger integer and a JSON column no NaN or infinity. No schema field accepts
+    UNUSABLE, so such input is answered 422 on its own field instead of failing as a 500.
+    """
+    if isinstance(value, str):
+        return value if _storable(value) else UNUSABLE
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return value if -_INT64 <= value < _INT64 else UNUSABLE
+    if isinstance(value, float):
+        return value if math.isfinite(value) else UNUSABLE
+    if isinstance(value, list):
+        return [_usable(v) for v in value]
+    if isinstance(value, dict):
+        if not all(_storable(k) for k in value):
+            return UNUSABLE
+        return {k: _usable(v) for k, v in value.items()}
+    return value
+
+
+def _storable(text: str) -> bool:
+    if "\x00" in text:
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+class StorableParser(Parser):
+    def parse_body(self, request):
+        return _usable(json.loads(request.body))
+
+    def parse_querydict(self, data, list_fields, request):
+        return _usable(super().parse_querydict(data, list_fields, request))
+
+
 api = NinjaAPI(title="courtvcs", version="1", auth=django_auth, urls_namespace="api",
-               renderer=UnicodeJSONRenderer(),
+               renderer=UnicodeJSONRenderer(), parser=StorableParser(),
                description="Hearings by videoconference under the Rules of the courts of Kazakhstan.")
 
 # Pydantic error types -> a message people understand, translated.
@@ -108,7 +165,32 @@ def on_django_validation(request, exc: DjangoValidationError):
 
 @api.exception_handler(HttpError)
 def on_http_error(request, exc: HttpError):
-    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+    detail = str(exc)
+    if exc.status_code == 400 and detail.startswith("Cannot parse request body"):
+        detail = _("The request body is not valid JSON.")  # django-ninja's own words, untranslated
+    return api.create_response(request, {"detail": detail}, status=exc.status_code)
+
+
+class AnythingConverter:
+    regex = r"[\s\S]+"  # Django's own "path" stops at a newline
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(AnythingConverter, "anything")
+
+# Registered last: a URL under /api/ that no router knows is a JSON 404, not an HTML page.
+unknown_router = Router()
+
+
+@unknown_router.api_operation(["GET", "POST", "PUT", "PATCH", "DELETE"], "/{anything:rest}",
+                              auth=None, include_in_schema=False)
+def unknown_url(request, rest: str):
+    raise Http404
 
 
 def _register_routers() -> None:
@@ -126,6 +208,7 @@ def _register_routers() -> None:
     api.add_router("/", interrogations_router)
     api.add_router("/", notifications_router)
     api.add_router("/", audit_router)
+    api.add_router("/", unknown_router)
 
 
 _register_routers()

@@ -3,6 +3,7 @@ from django.http import JsonResponse
 from django.urls import include, path
 
 from courtvcs.api import api
+from courtvcs.orgs import views as org_views
 
 
 def health(request):
@@ -10,6 +11,14 @@ def health(request):
 
 
 urlpatterns = [
+    path("", org_views.home, name="home"),
+    path("signin/", org_views.SignInView.as_view(), name="signin"),
+    path("signout/", org_views.SignOutView.as_view(), name="signout"),
+    path("language/", org_views.choose_language, name="language"),
+    path("", include("courtvcs.hearings.urls")),
+    path("", include("courtvcs.notifications.urls")),
+    path("", include("courtvcs.orgs.urls")),
+    path("", include("courtvcs.suspensions.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("healthz", health),

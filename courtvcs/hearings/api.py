@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from ninja import Status, Router
 
 from courtvcs import kztime
-
+from courtvcs.api_types import KzDate
 from courtvcs.errors import InvalidInput
 from courtvcs.orgs.models import Endpoint
 
@@ -54,13 +54,14 @@ def book_hearing(request, payload: HearingIn):
 
 
 @router.get("/hearings", response=list[HearingOut])
-def list_hearings(request, date_from: dt.date | None = None, date_to: dt.date | None = None,
+def list_hearings(request, date_from: KzDate | None = None, date_to: KzDate | None = None,
                   status: str | None = None, limit: int = 100, offset: int = 0):
     """Hearings you may see, by Kazakhstan calendar days [date_from, date_to]; from
     today on unless date_from is given."""
     date_from = date_from or kztime.local_date(kztime.now())
+    offset = max(0, min(offset, 1_000_000))  # a larger one would overflow the database's OFFSET
     return selectors.hearing_list(
-        request.user, status=status, limit=max(1, min(limit, 500)), offset=max(0, offset),
+        request.user, status=status, limit=max(1, min(limit, 500)), offset=offset,
         date_from=kztime.start_of_local_day(date_from) if date_from else None,
         date_to=kztime.start_of_local_day(date_to + dt.timedelta(days=1)) if date_to else None)
 

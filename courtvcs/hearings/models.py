@@ -201,6 +201,8 @@ class AgreementRequest(models.Model):
 class TestSession(models.Model):
     """R13: a test connection with one remote site, before the hearing."""
 
+    __test__ = False  # a test session of the equipment, not a test class for pytest
+
     hearing = models.ForeignKey(Hearing, on_delete=models.CASCADE, related_name="test_sessions")
     remote_site = models.ForeignKey(RemoteSite, on_delete=models.CASCADE,
                                     related_name="test_sessions")

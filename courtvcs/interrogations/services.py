@@ -54,6 +54,9 @@ def request_interrogation(*, actor, hearing_id: int, person_name: str, person_ro
     bad = [g for g in grounds if g not in Ground.values]
     if bad:
         raise InvalidInput(_("Unknown ground."), {"grounds": ", ".join(bad)})
+    if date_of_birth is not None and date_of_birth > kztime.local_date(kztime.now()):
+        raise InvalidInput(_("A date of birth cannot be in the future."),
+                           {"date_of_birth": _("A date of birth cannot be in the future.")})
     age_band = ""
     if Ground.MINOR in grounds:
         if date_of_birth is None:
@@ -71,6 +74,10 @@ def request_interrogation(*, actor, hearing_id: int, person_name: str, person_ro
     court = court_for_district(district)
     if court is None:
         raise RuleViolation("R26", _("No court is set up for that district."))
+    if court.pk == hearing.court_id:
+        # Its own courtroom is no remote site: the person simply comes to the hearing.
+        raise RuleViolation("R26", _("%(court)s hears the case itself: the person is summoned to the hearing "
+                                     "in person, not questioned by VCS.") % {"court": court.name})
     request = InterrogationRequest.objects.create(
         hearing=hearing, person_name=person_name.strip(), person_role=person_role, grounds=grounds,
         date_of_birth=date_of_birth, age_band=age_band, district=district, proposed_court=court,

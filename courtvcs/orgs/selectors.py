@@ -1,7 +1,11 @@
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
-from .models import District, Endpoint, Organisation, Region
+from courtvcs import kztime
+from courtvcs.errors import NotFound
+
+from .models import District, Endpoint, EndpointBlock, EndpointStatusChange, Organisation, Region
 
 
 def regions() -> QuerySet:
@@ -41,3 +45,24 @@ def endpoint_with_history(endpoint_id: int) -> Endpoint:
     return get_object_or_404(
         Endpoint.objects.select_related("organisation").prefetch_related("status_history__by", "blocks"),
         pk=endpoint_id)
+
+
+def equipment_board(user) -> QuerySet:
+    """R14: every endpoint of the person's organisation with its last status change and its
+    current and coming maintenance periods, in three queries whatever their number."""
+    last_change = EndpointStatusChange.objects.select_related("by").order_by("-at", "-id")[:1]
+    coming = EndpointBlock.objects.filter(ends_at__gt=kztime.now()).order_by("starts_at", "id")
+    return (Endpoint.objects.filter(organisation_id=user.organisation_id)
+            .prefetch_related(Prefetch("status_history", queryset=last_change, to_attr="last_changes"),
+                              Prefetch("blocks", queryset=coming, to_attr="coming_blocks"))
+            .order_by("kind", "room_number", "id"))
+
+
+def endpoint_history_of(user, endpoint_id: int, *, limit: int = 100) -> Endpoint:
+    """R14: one endpoint of the person's own organisation with its status changes and blocks."""
+    endpoint = Endpoint.objects.filter(pk=endpoint_id, organisation_id=user.organisation_id).first()
+    if endpoint is None:
+        raise NotFound(_("No such endpoint at your organisation."))
+    endpoint.changes = list(endpoint.status_history.select_related("by").order_by("-at", "-id")[:limit])
+    endpoint.all_blocks = list(endpoint.blocks.select_related("created_by").order_by("-starts_at", "-id")[:limit])
+    return endpoint

@@ -1,9 +1,11 @@
 import datetime as dt
 from collections.abc import Iterable
 
-from django.db.models import Q
+from django.db.models import Prefetch, Q, QuerySet
 
-from .models import Suspension
+from courtvcs.hearings.access import visible_hearings
+
+from .models import SuspendedHearing, Suspension
 
 
 def active_q(start: dt.datetime, end: dt.datetime) -> Q:
@@ -26,3 +28,13 @@ def suspensions_of(user):
     if user.organisation and user.organisation.is_institution:
         return qs.filter(institution_id=user.organisation_id)
     return qs.filter(hearings__hearing__court_id=user.organisation_id).distinct()
+
+
+def suspensions_with_hearings(user, *, limit: int = 100) -> QuerySet:
+    """R24: the suspensions this person sees, newest first, each with the hearings it caught
+    that the person may see (a court sees its own hearings, the institution all of them)."""
+    caught = (SuspendedHearing.objects.filter(hearing__in=visible_hearings(user).values("pk"))
+              .select_related("hearing__court", "hearing__courtroom").order_by("hearing__starts_at", "id"))
+    return (suspensions_of(user).select_related("lifted_by")
+            .prefetch_related(Prefetch("hearings", queryset=caught, to_attr="caught"))
+            .order_by("-starts_at", "-id")[:limit])

@@ -12,11 +12,12 @@ from django.utils.translation import gettext as _
 from courtvcs import kztime
 from courtvcs.audit.services import audit_record, snapshot
 from courtvcs.errors import Forbidden, InvalidInput, NotFound, RuleViolation
+from courtvcs.hearings.access import authorize
 from courtvcs.hearings.choices import HearingStatus
 from courtvcs.hearings.models import Hearing
 from courtvcs.hearings.services import deadlines
 from courtvcs.hearings.services.booking import coordinators_of
-from courtvcs.hearings.services.workflow import apply
+from courtvcs.hearings.services.workflow import apply, record_event
 from courtvcs.hearings.states import ACTIONS
 from courtvcs.notifications.services import notify
 from courtvcs.orgs.choices import Role
@@ -26,8 +27,10 @@ from .models import SuspendedHearing, Suspension
 
 
 def _hearings_caught(institution_id: int, start: dt.datetime, end: dt.datetime | None):
+    # Also those already suspended (at another of their institutions, or by an earlier
+    # suspension here): they must wait for this one to be lifted too.
     qs = Hearing.objects.filter(remote_sites__endpoint__organisation_id=institution_id,
-                                status__in=ACTIONS["suspend"].from_states)
+                                status__in=ACTIONS["suspend"].from_states | {HearingStatus.SUSPENDED})
     # A hearing is caught if any part of its slot falls in the suspension.
     qs = qs.filter(starts_at__gte=start - dt.timedelta(hours=12))
     if end is not None:
@@ -55,7 +58,15 @@ def declare(*, actor, reason: str, starts_at: dt.datetime | None = None,
         hearing = Hearing.objects.select_for_update(of=("self",)).select_related(
             "court", "courtroom", "judge", "secretary").get(pk=hearing.pk)
         previous = hearing.status
-        apply(hearing, "suspend", actor, data={"suspension": suspension.pk, "reason": reason})
+        data = {"suspension": suspension.pk, "reason": reason}
+        if previous == HearingStatus.SUSPENDED:
+            first = SuspendedHearing.objects.filter(hearing=hearing).order_by("pk").first()
+            previous = first.previous_status if first else previous
+            authorize(actor, hearing, "suspend")
+            record_event(hearing, "suspend", actor, rule="R24", data=data,
+                         from_status=hearing.status, to_status=hearing.status)
+        else:
+            apply(hearing, "suspend", actor, data=data)
         SuspendedHearing.objects.create(suspension=suspension, hearing=hearing, previous_status=previous)
         deadlines.cancel_all(hearing)
         notify([hearing.secretary, hearing.judge, *coordinators_of(hearing)], "suspended", hearing=hearing,

@@ -11,12 +11,13 @@ from django.utils.translation import gettext as _
 
 from courtvcs import kztime
 from courtvcs.audit.services import audit_record, snapshot
-from courtvcs.errors import InvalidInput
+from courtvcs.errors import InvalidInput, RuleViolation
 from courtvcs.notifications.services import notify
-from courtvcs.orgs.models import Endpoint, Organisation
+from courtvcs.orgs.choices import Role
+from courtvcs.orgs.models import Endpoint, Organisation, User
 
 from .. import access
-from ..choices import Basis, NextSittingMode, ParticipationMode, PetitionForm, PetitionStatus
+from ..choices import AttendanceResult, Basis, NextSittingMode, ParticipationMode, PetitionForm, PetitionStatus
 from ..models import Adjournment, Hearing, PartyModeChoice, Petition, RemoteSite
 from . import deadlines
 from .booking import assert_possible, hearing_endpoints, hold_endpoints, open_agreement, release_endpoints
@@ -39,13 +40,9 @@ class OralPetition:
     mobile_vcs: bool = False
 
 
-def _site_endpoint(org: Organisation) -> Endpoint:
+def _site_endpoint(org: Organisation) -> Endpoint | None:
     # A VCS room before a courtroom ("vcs_room" sorts after "courtroom").
-    endpoint = Endpoint.objects.filter(organisation=org).order_by("-kind", "pk").first()
-    if endpoint is None:
-        raise InvalidInput(_("%(org)s has no VCS endpoint.") % {"org": org},
-                           {"choices": _("Choose a court or institution with VCS equipment.")})
-    return endpoint
+    return Endpoint.objects.filter(organisation=org).order_by("-kind", "pk").first()
 
 
 def _apply_choices(hearing: Hearing, adjournment: Adjournment, choices: Sequence[ModeChoice]) -> None:
@@ -62,6 +59,9 @@ def _apply_choices(hearing: Hearing, adjournment: Adjournment, choices: Sequence
                 errors[f"choices.{i}.from_org_id"] = _("Name another court or an institution.")
                 continue
             endpoint = _site_endpoint(org)
+            if endpoint is None:
+                errors[f"choices.{i}.from_org_id"] = _("Choose a court or institution with VCS equipment.")
+                continue
             site, _created = RemoteSite.objects.get_or_create(hearing=hearing, endpoint=endpoint)
             p.mode, p.remote_site = ParticipationMode.REMOTE_SITE, site
         elif c.mode == NextSittingMode.MOBILE_VCS:
@@ -92,9 +92,10 @@ def adjourn(*, actor, hearing_id: int, reason: str, choices: Sequence[ModeChoice
                                              next_starts_at=next_starts_at, reason=reason)
     _apply_choices(hearing, adjournment, choices)
     if oral_petition is not None:
+        _check_oral_petition(hearing, oral_petition)
         petition = Petition.objects.create(
             court_id=hearing.court_id, case_number=hearing.case_number,
-            petitioner_name=oral_petition.petitioner_name, petitioner_role=oral_petition.petitioner_role,
+            petitioner_name=oral_petition.petitioner_name.strip(), petitioner_role=oral_petition.petitioner_role,
             form=PetitionForm.ORAL, filed_at=kztime.now(), requested_org_id=oral_petition.requested_org_id,
             mobile_vcs=oral_petition.mobile_vcs, status=PetitionStatus.GRANTED, decided_by=actor,
             decided_at=kztime.now(), created_by=actor)
@@ -111,10 +112,37 @@ def adjourn(*, actor, hearing_id: int, reason: str, choices: Sequence[ModeChoice
     next_text = lazy(lambda: _("Next sitting proposed for %(at)s.")
                      % {"at": kztime.format_local(next_starts_at)}
                      if next_starts_at else _("The next date will be set later."), str)()
-    notify([hearing.secretary], "adjourned", hearing=hearing, next=next_text)
+    # The remote sites (also those just named) must know their people are not needed as planned.
+    remote_people = User.objects.filter(
+        is_active=True, organisation_id__in=hearing.remote_sites.values("endpoint__organisation_id"),
+        role__in=[Role.INSTITUTION_OFFICER, Role.INSTITUTION_TECHNICIAN, Role.SECRETARY])
+    notify([hearing.secretary, *remote_people], "adjourned", hearing=hearing, next=next_text)
     if next_starts_at is not None:
         _reschedule(hearing, actor, next_starts_at)
     return hearing
+
+
+def _check_oral_petition(hearing: Hearing, oral: OralPetition) -> None:
+    """R23: a petition is made orally only by a petitioner present when the adjournment is
+    decided, that is a participant admitted at the attendance check (R20); like a written one
+    (R10), it names the court or institution to connect from, or mobile VCS."""
+    org_id = oral.requested_org_id
+    if org_id is None and not oral.mobile_vcs:
+        raise InvalidInput(_("Name the court or institution to connect from, or mobile VCS."),
+                           {"oral_petition.requested_org_id": _("Required unless mobile VCS is asked for.")})
+    if org_id is not None and (org_id == hearing.court_id or not Organisation.objects.filter(pk=org_id).exists()):
+        raise InvalidInput(_("Name another court or an institution."),
+                           {"oral_petition.requested_org_id": _("Name another court or an institution.")})
+    name = " ".join(oral.petitioner_name.split()).casefold()
+    present = False
+    for p in hearing.participants.all():
+        if " ".join(p.full_name.split()).casefold() == name:
+            last = p.attendance_checks.order_by("-checked_at", "-id").first()
+            present = present or (last is not None and last.result == AttendanceResult.ADMITTED)
+    if not present:
+        raise RuleViolation("R23", _("%(name)s is not recorded as present at the hearing (R20), so the "
+                                     "petition cannot be made orally; it is filed in writing.")
+                            % {"name": oral.petitioner_name.strip()})
 
 
 def _reschedule(hearing: Hearing, actor, starts_at: dt.datetime) -> None:

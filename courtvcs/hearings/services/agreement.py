@@ -7,13 +7,14 @@ from django.utils.translation import gettext as _
 
 from courtvcs import kztime
 from courtvcs.audit.services import audit_record, snapshot
-from courtvcs.errors import InvalidInput, NotFound
+from courtvcs.errors import InvalidInput, NotFound, RuleViolation
 from courtvcs.notifications.services import notify
 from courtvcs.orgs.choices import Role
 
 from .. import access
 from ..choices import AgreementStatus, DeadlineKind, PetitionStatus
 from ..models import AgreementRequest, Hearing, Petition
+from ..states import ACTIONS
 from . import deadlines
 from .booking import move_slot, open_agreement, release_endpoints
 from .workflow import agreement_rule, apply
@@ -68,6 +69,7 @@ def coordinator_answer(*, actor, hearing_id: int, answer: str, reason: str = "",
     """R11/R12: agree, refuse with a reason, or propose another start."""
     hearing = _locked(actor, hearing_id)
     rule = agreement_rule(hearing)
+    _check_answerable(actor, hearing, answer, rule)
     if answer == "refuse" and not reason.strip():
         raise InvalidInput(_("Give the reason for refusing."), {"reason": _("Required when refusing.")})
     if answer == "propose" and proposed_starts_at is None:
@@ -105,16 +107,25 @@ def coordinator_answer(*, actor, hearing_id: int, answer: str, reason: str = "",
     return hearing
 
 
+def _check_answerable(actor, hearing: Hearing, answer: str, rule: str) -> None:
+    """Who and when first (403, then 409), and a late answer names the rule of this
+    hearing's instance: R12 for cassation, R11 otherwise (the table names R11 for both)."""
+    access.authorize(actor, hearing, answer)
+    if hearing.status not in ACTIONS[answer].from_states:
+        raise RuleViolation(rule, _("This cannot be done while the hearing is “%(status)s”.")
+                            % {"status": hearing.get_status_display()})
+
+
 @transaction.atomic
 def answer_proposal(*, actor, hearing_id: int, accept: bool) -> Hearing:
     """The secretary accepts the coordinator's proposed start, or declines it."""
     hearing = _locked(actor, hearing_id)
     action = "accept_proposal" if accept else "decline_proposal"
-    # Who and when first, so a wrong person or state gets 403/409, not "no proposal".
-    access.authorize(actor, hearing, action)
-    access.check_state(hearing, action)
-    request = _pending_agreement(hearing, AgreementStatus.PROPOSED)
     rule = agreement_rule(hearing)
+    # Who and when first, so a wrong person or state gets 403/409 (naming R12 for
+    # cassation), not "no proposal".
+    _check_answerable(actor, hearing, action, rule)
+    request = _pending_agreement(hearing, AgreementStatus.PROPOSED)
     if accept:
         move_slot(hearing, request.proposed_starts_at, actor)
         apply(hearing, "accept_proposal", actor, rule=rule)

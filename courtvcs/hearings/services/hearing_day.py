@@ -1,6 +1,8 @@
 """The hearing day: connecting (R15), faults and the act (R16-R18), call-in (R19),
 attendance and identity (R20), technical breaks (R22) and closing (R8)."""
 
+import datetime as dt
+
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -41,6 +43,7 @@ def connect(*, actor, hearing_id: int) -> Hearing:
                             % {"at": kztime.format_local(hearing.window_opens_at)})
     if now >= hearing.ends_at:
         raise RuleViolation("R15", _("The hearing's time is over; it can no longer be connected."))
+    _refuse_if_suspended(hearing, now)
     hearing.remote_sites.update(connection=SiteConnection.CONNECTED, connected_at=now)
     late = now > hearing.starts_at - _alert_lead()
     apply(hearing, "connect", actor, data={"late": late})
@@ -48,9 +51,20 @@ def connect(*, actor, hearing_id: int) -> Hearing:
     return hearing
 
 
-def _alert_lead():
-    import datetime as dt
+def _refuse_if_suspended(hearing: Hearing, now) -> None:
+    """R24: a suspension lasts until it is lifted, past its expected end. A hearing booked
+    after the expected end was not caught when it was declared, so the connection checks."""
+    from courtvcs.suspensions.selectors import suspensions_overlapping
 
+    sites = hearing.remote_sites.values_list("endpoint__organisation_id", flat=True)
+    in_force = list(suspensions_overlapping(sites, now, now + dt.timedelta(seconds=1)))
+    if in_force:
+        raise RuleViolation("R24", _("VCS at %(institution)s is suspended (%(reason)s) until the officer lifts it.")
+                            % {"institution": in_force[0].institution.name,
+                               "reason": in_force[0].get_reason_display()})
+
+
+def _alert_lead():
     from django.conf import settings
 
     return dt.timedelta(minutes=settings.COURTVCS_NOT_CONNECTED_ALERT_MINUTES)

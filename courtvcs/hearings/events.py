@@ -1,0 +1,54 @@
+"""What each timeline event is called on screen (R21: the material of the protocol mark)."""
+
+from django.utils.translation import gettext_lazy as _
+
+EVENT_LABELS = {
+    "booked": _("Hearing by VCS booked"),
+    "decide": _("The judge decided to hold the hearing by VCS"),
+    "reject": _("The judge refused to hold the hearing by VCS"),
+    "agree": _("The coordinator agreed the date and time"),
+    "refuse": _("The coordinator did not agree"),
+    "propose": _("The coordinator proposed another time"),
+    "accept_proposal": _("The proposed time was accepted"),
+    "decline_proposal": _("The proposed time was declined"),
+    "slot_moved": _("The hearing was moved"),
+    "test_session_requested": _("Test session requested"),
+    "test_session_scheduled": _("Test session scheduled"),
+    "test_session_passed": _("Test session passed"),
+    "test_failed": _("Test session failed"),
+    "record_test_result": _("Test session result recorded"),
+    "send_letters": _("Letters sent"),
+    "letter_acknowledged": _("Letter acknowledged"),
+    "participant_added": _("Participant added"),
+    "remote_site_added": _("Remote site added"),
+    "connect": _("Connected"),
+    "fault_reported": _("Fault reported to the technical specialist"),
+    "fault_fixed": _("Fault fixed"),
+    "vcs_impossible": _("The fault cannot be fixed: VCS impossible"),
+    "mobile_participants_informed": _("Mobile-VCS participants informed"),
+    "act_drawn_up": _("Act of absence of technical possibility drawn up"),
+    "act_signature": _("Act signed"),
+    "act_signed": _("Act signed by all three: not held by VCS"),
+    "call_in": _("Participants called in"),
+    "attendance_checked": _("Attendance and identity checked"),
+    "declare_break": _("Technical break declared"),
+    "reconnect": _("Reconnected after the break"),
+    "adjourn": _("Hearing adjourned"),
+    "party_modes": _("Parties' modes for the next sitting recorded"),
+    "reschedule": _("New date sent for agreement"),
+    "close": _("Session closed"),
+    "suspend": _("Suspended: emergency at the institution"),
+    "lift_suspension": _("Suspension lifted: hearing under review"),
+    "resume": _("Resumed after the suspension"),
+    "resume_undecided": _("Back to the judge after the suspension"),
+    "cancel": _("Hearing cancelled"),
+    "interrogation_requested": _("Remote interrogation requested"),
+    "deadline_test_request": _("Deadline passed: test-session request"),
+    "deadline_test_session": _("Deadline passed: test session"),
+    "deadline_window_opens": _("Connection window opened"),
+    "deadline_not_connected": _("Not connected 20 minutes before the start"),
+}
+
+
+def event_label(kind: str) -> str:
+    return str(EVENT_LABELS.get(kind, kind.replace("_", " ")))

@@ -1,0 +1,6 @@
+"""R24: the suspensions page."""
+
+from . import views
+
+app_name = "suspensions"
+urlpatterns = [*views.urlpatterns]
