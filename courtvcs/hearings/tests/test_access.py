@@ -22,6 +22,7 @@ from courtvcs.orgs.tests.factories import UserFactory
 
 from .flow import Flow
 from .world import at
+from courtvcs.hearings.tests.answers import forbidden, not_found, ok
 
 DEFENDANT = {"full_name": "Серіков Асқар", "procedural_role": "defendant", "phone": "+7 700 555 55 55",
              "date_of_birth": "1990-05-31"}
@@ -32,21 +33,6 @@ LAWYER = {"full_name": "Ахметова Дана", "procedural_role": "defence_
 PERSONAL = ["Серіков", "Бурабаев", "Ахметова", "+7 700 555", "+7 701 111", "witness@example.kz",
             "lawyer@example.kz", "1990-05-31", "1979-03-08", "1985-01-02"]
 COURT_STAFF = ["secretary", "judge", "bailiff", "technician", "office_head"]
-
-
-def ok(response, status=200):
-    assert response.status_code == status, (response.status_code, response.content.decode())
-    return response.json()
-
-
-def forbidden(response):
-    assert response.status_code == 403, (response.status_code, response.content.decode())
-    return response.json()
-
-
-def not_found(response):
-    assert response.status_code == 404, (response.status_code, response.content.decode())
-    return response.json()
 
 
 def our_flow(world, api, clock, *, remote_court=None) -> Flow:

@@ -24,13 +24,9 @@ from courtvcs.orgs.tests.factories import UserFactory
 from ..models import AgreementRequest, Deadline, EndpointBooking
 from .flow import Flow
 from .world import at
+from courtvcs.hearings.tests.answers import forbidden, not_found, ok
 
 PROPOSED = at(4, 14)
-
-
-def ok(response, status=200):
-    assert response.status_code == status, (response.status_code, response.content.decode())
-    return response.json()
 
 
 def refused(response, rule):
@@ -46,16 +42,6 @@ def invalid(response, field):
     body = response.json()
     assert field in body.get("fields", {}), body
     return body
-
-
-def forbidden(response):
-    assert response.status_code == 403, (response.status_code, response.content.decode())
-    return response.json()
-
-
-def not_found(response):
-    assert response.status_code == 404, (response.status_code, response.content.decode())
-    return response.json()
 
 
 def when(value: str) -> dt.datetime:

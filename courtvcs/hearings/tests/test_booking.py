@@ -15,11 +15,7 @@ from courtvcs.orgs.tests.factories import UserFactory
 from ..models import EndpointBooking, Hearing
 from .flow import Flow
 from .world import at
-
-
-def ok(response, status=200):
-    assert response.status_code == status, (response.status_code, response.content.decode())
-    return response.json()
+from courtvcs.hearings.tests.answers import invalid, ok
 
 
 def refused(response, rule="R10"):
@@ -27,13 +23,6 @@ def refused(response, rule="R10"):
     body = response.json()
     assert body["rule"] == rule, body
     assert body["detail"].startswith(f"{rule}: "), body
-    return body
-
-
-def invalid(response, field, status=400):
-    assert response.status_code == status, (response.status_code, response.content.decode())
-    body = response.json()
-    assert field in body.get("fields", {}), body
     return body
 
 

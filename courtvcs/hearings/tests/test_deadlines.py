@@ -17,14 +17,10 @@ from courtvcs.hearings.services import deadlines
 
 from .flow import Flow
 from .world import at, build_world
+from courtvcs.hearings.tests.answers import ok
 
 UTC = dt.UTC
 ALERTS = ["deadline_test_request", "deadline_test_session", "window_open", "not_connected"]
-
-
-def ok(response, status=200):
-    assert response.status_code == status, (response.status_code, response.content.decode())
-    return response.json()
 
 
 def inbox(api, user, kind):

@@ -16,30 +16,7 @@ from courtvcs.hearings.models import AttendanceCheck, EndpointBooking
 
 from .flow import Flow
 from .world import at
-
-
-def ok(response, status=200):
-    assert response.status_code == status, (response.status_code, response.content.decode())
-    return response.json()
-
-
-def refused(response, rule, status=409):
-    assert response.status_code == status, (response.status_code, response.content.decode())
-    body = response.json()
-    if status == 409:
-        assert body["rule"] == rule, body
-        assert body["detail"].startswith(f"{rule}: "), body
-    return body
-
-
-def forbidden(response):
-    assert response.status_code == 403, (response.status_code, response.content.decode())
-    return response.json()
-
-
-def inbox(api, user, kind):
-    items = ok(api(user).get("/notifications"))["items"]
-    return [n for n in items if n["kind"] == kind]
+from courtvcs.hearings.tests.answers import forbidden, inbox, ok, refused
 
 
 def events(api, flow, kind):

@@ -10,13 +10,9 @@ from courtvcs.audit.models import AuditEntry
 
 from .flow import Flow
 from .world import at
+from courtvcs.hearings.tests.answers import inbox, ok
 
 UTC = dt.UTC
-
-
-def ok(response, status=200):
-    assert response.status_code == status, (response.status_code, response.content.decode())
-    return response.json()
 
 
 def refused(response, status=409, rule="R13"):
@@ -26,11 +22,6 @@ def refused(response, status=409, rule="R13"):
         assert body["rule"] == rule, body
         assert body["detail"].startswith(f"{rule}: "), body
     return body
-
-
-def inbox(api, user, kind):
-    items = ok(api(user).get("/notifications"))["items"]
-    return [n for n in items if n["kind"] == kind]
 
 
 def timeline(api, flow, kind):

@@ -22,42 +22,7 @@ from courtvcs.hearings.tests.world import at
 from courtvcs.interrogations.choices import Ground
 from courtvcs.interrogations.models import InterrogationRequest
 from courtvcs.orgs.tests.factories import DistrictFactory
-
-
-def ok(response, status=200):
-    assert response.status_code == status, (response.status_code, response.content.decode())
-    return response.json()
-
-
-def refused(response, rule, status=409):
-    assert response.status_code == status, (response.status_code, response.content.decode())
-    body = response.json()
-    if status == 409:
-        assert body["rule"] == rule, body
-        assert body["detail"].startswith(f"{rule}: "), body
-    return body
-
-
-def forbidden(response):
-    assert response.status_code == 403, (response.status_code, response.content.decode())
-    return response.json()
-
-
-def not_found(response):
-    assert response.status_code == 404, (response.status_code, response.content.decode())
-    return response.json()
-
-
-def invalid(response, field, status=400):
-    assert response.status_code == status, (response.status_code, response.content.decode())
-    body = response.json()
-    assert field in body.get("fields", {}), body
-    return body
-
-
-def inbox(api, user, kind):
-    items = ok(api(user).get("/notifications"))["items"]
-    return [n for n in items if n["kind"] == kind]
+from courtvcs.hearings.tests.answers import forbidden, inbox, invalid, not_found, ok, refused
 
 
 def events(api, flow, kind):

@@ -16,45 +16,10 @@ from courtvcs.hearings.tests.flow import Flow
 from courtvcs.hearings.tests.world import at
 from courtvcs.suspensions.choices import SuspensionReason
 from courtvcs.suspensions.models import SuspendedHearing, Suspension
+from courtvcs.hearings.tests.answers import forbidden, inbox, invalid, not_found, ok, refused
 
 EIGHT = ["mass_riot", "group_disobedience", "escape", "hostage_taking", "natural_disaster",
          "state_of_emergency", "special_regime", "martial_law"]
-
-
-def ok(response, status=200):
-    assert response.status_code == status, (response.status_code, response.content.decode())
-    return response.json()
-
-
-def refused(response, rule, status=409):
-    assert response.status_code == status, (response.status_code, response.content.decode())
-    body = response.json()
-    if status == 409:
-        assert body["rule"] == rule, body
-        assert body["detail"].startswith(f"{rule}: "), body
-    return body
-
-
-def forbidden(response):
-    assert response.status_code == 403, (response.status_code, response.content.decode())
-    return response.json()
-
-
-def not_found(response):
-    assert response.status_code == 404, (response.status_code, response.content.decode())
-    return response.json()
-
-
-def invalid(response, field, status=400):
-    assert response.status_code == status, (response.status_code, response.content.decode())
-    body = response.json()
-    assert field in body.get("fields", {}), body
-    return body
-
-
-def inbox(api, user, kind):
-    items = ok(api(user).get("/notifications"))["items"]
-    return [n for n in items if n["kind"] == kind]
 
 
 def events(api, user, hearing_id, kind):
