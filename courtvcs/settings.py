@@ -4,6 +4,7 @@ The defaults are the embedded run: SQLite, the in-memory channel layer and the
 database task backend, so that one process on one machine runs everything.
 """
 
+import json
 import os
 from pathlib import Path
 
@@ -42,6 +43,7 @@ INSTALLED_APPS = [
     "courtvcs.hearings",
     "courtvcs.suspensions",
     "courtvcs.interrogations",
+    "courtvcs.live",
 ]
 
 MIDDLEWARE = [
@@ -163,3 +165,50 @@ COURTVCS_CONNECTION_WINDOW_MINUTES = 30
 COURTVCS_NOT_CONNECTED_ALERT_MINUTES = 20
 # The longest sitting a booking may hold (minutes).
 COURTVCS_MAX_DURATION_MINUTES = 12 * 60
+
+# --- The live videoconference (courtvcs.live) -------------------------------------------
+# The media plane: browser-to-browser WebRTC (full mesh) in the embedded run. An SFU
+# (the Janus gateway) is another class behind the same interface (courtvcs/live/media.py).
+COURTVCS_MEDIA_PLANE = os.environ.get("COURTVCS_MEDIA_PLANE", "courtvcs.live.media.MeshPlane")
+# A mesh sends every stream to every site: beyond this many sites it needs an SFU.
+COURTVCS_P2P_MAX_SITES = int(os.environ.get("COURTVCS_P2P_MAX_SITES", "4"))
+# STUN/TURN servers given to browsers, as RTCIceServer dicts in JSON. None are needed on
+# one network; across networks set e.g. [{"urls": "stun:stun.example.kz:3478"}].
+COURTVCS_ICE_SERVERS = json.loads(os.environ.get("COURTVCS_ICE_SERVERS", "[]"))
+# Signalling messages one connection may send: a steady rate per second and a burst.
+COURTVCS_SIGNAL_RATE_PER_SECOND = 30
+COURTVCS_SIGNAL_BURST = 300
+COURTVCS_SIGNAL_MAX_MESSAGE_BYTES = 64 * 1024
+
+# R22: when a link is degraded, and when the judge and secretary are prompted to declare
+# a technical break. Each client reports WebRTC statistics every REPORT_SECONDS.
+COURTVCS_QUALITY = {
+    "REPORT_SECONDS": 2,
+    "WINDOW_SECONDS": 10,           # the window the degradation tests look over
+    "MAX_AUDIO_LOSS_PERCENT": 5.0,  # audio packets lost, or samples concealed
+    "MAX_FREEZE_SECONDS": 2.0,      # video frozen within the window
+    "MAX_RTT_MS": 300.0,
+    "MIN_SCORE": 40.0,              # the link's score, 0-100 (simplified E-model)
+    "PROMPT_AFTER_DEGRADED_SECONDS": 30,
+    "PROMPT_AFTER_LOST_SECONDS": 10,
+    "PROMPT_AFTER_NO_AUDIO_SECONDS": 5,
+}
+
+# R13: the test session's call, and the figures it must reach both ways to pass.
+COURTVCS_TEST_CALL = {
+    "MEASURE_SECONDS": 15,
+    "MAX_RTT_MS": 300.0,
+    "MAX_JITTER_MS": 30.0,
+    "MAX_LOSS_PERCENT": 2.0,
+    "MIN_VIDEO_KBPS": 100.0,
+    "MIN_FRAME_RATE": 10.0,
+}
+
+# R17, R20: a mobile-VCS link works until this long after the hearing's expected end.
+COURTVCS_MOBILE_LINK_GRACE_MINUTES = 120
+
+# R4: recordings, their chunks, and how long they are kept before they are destroyed.
+COURTVCS_RECORDINGS_DIR = Path(os.environ.get("COURTVCS_RECORDINGS_DIR", VAR_DIR / "recordings"))
+COURTVCS_RECORDING_RETENTION_DAYS = int(os.environ.get("COURTVCS_RECORDING_RETENTION_DAYS", "1825"))
+COURTVCS_RECORDING_CHUNK_MAX_BYTES = 16 * 1024 * 1024
+COURTVCS_RECORDING_CHUNK_SECONDS = 5

@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("courtvcs.notifications.urls")),
     path("", include("courtvcs.orgs.urls")),
     path("", include("courtvcs.suspensions.urls")),
+    path("", include("courtvcs.live.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("healthz", health),

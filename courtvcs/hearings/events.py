@@ -47,7 +47,40 @@ EVENT_LABELS = {
     "deadline_test_session": _("Deadline passed: test session"),
     "deadline_window_opens": _("Connection window opened"),
     "deadline_not_connected": _("Not connected 20 minutes before the start"),
+    # The live call (courtvcs.live): sites, link quality, the court's controls, recording.
+    "site_connecting": _("Site connecting"),
+    "site_connected": _("Site connected"),
+    "site_lost": _("Site's link lost"),
+    "site_reconnected": _("Site reconnected"),
+    "site_left": _("Site left the call"),
+    "link_degraded": _("Link quality degraded"),
+    "link_restored": _("Link quality restored"),
+    "break_prompted": _("Link failing: the judge and secretary were prompted to declare a technical break"),
+    "site_muted": _("The court muted a site's microphone"),
+    "site_reconnect_requested": _("The secretary reconnected a site"),
+    "recording_started": _("Recording started"),
+    "recording_stopped": _("Recording stopped and saved"),
+    "recording_destroyed": _("Recording destroyed"),
+    "mobile_link_issued": _("Personal mobile-VCS link issued"),
+    "mobile_link_revoked": _("Personal mobile-VCS link revoked"),
+    "mobile_link_opened": _("Personal mobile-VCS link opened"),
 }
+
+SITE_EVENTS = frozenset({"site_connecting", "site_connected", "site_lost", "site_reconnected", "site_left",
+                         "link_degraded", "link_restored", "break_prompted", "site_muted",
+                         "site_reconnect_requested"})
+
+# The timeline data keys that name a site of the call ("remote-3", "mobile-7", "courtroom").
+SITE_KEYS = ("site", "sender", "receiver")
+
+
+def event_sites(event, labels: dict[str, str]) -> str:
+    """The sites an event concerns, by name: "Sizo → courtroom" for a link's direction."""
+    data = event.data or {}
+    if "sender" in data and "receiver" in data:
+        return f"{labels.get(data['sender'], data['sender'])} → {labels.get(data['receiver'], data['receiver'])}"
+    site = data.get("site")
+    return labels.get(site, "") if isinstance(site, str) else ""
 
 
 def event_label(kind: str) -> str:

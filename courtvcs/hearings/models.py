@@ -107,6 +107,10 @@ class Participant(models.Model):
     phone = models.CharField(_("phone"), max_length=32, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    # A mobile-VCS participant's own link to the courtroom (R17); remote sites keep theirs
+    # on RemoteSite.connection.
+    connection = models.CharField(_("connection"), max_length=16, choices=SiteConnection.choices,
+                                  default=SiteConnection.WAITING)
 
     class Meta:
         ordering = ["id"]

@@ -4,11 +4,12 @@ number of queries, whatever the number of hearings."""
 import datetime as dt
 
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
+from django.utils.translation import gettext as _
 
 from courtvcs.orgs.choices import Role
 
 from . import access
-from .choices import DeadlineStatus, FaultStatus, TestSessionStatus
+from .choices import DeadlineStatus, FaultStatus, ParticipationMode, TestSessionStatus
 from .models import (
     Act, ActSignature, AgreementRequest, AttendanceCheck, Deadline, FaultReport, Hearing, Letter, Participant, RemoteSite,
     TestSession, TimelineEvent,
@@ -206,3 +207,14 @@ def petition_places(user) -> QuerySet:
     return (Organisation.objects.filter(kind__in=[*COURT_KINDS, *INSTITUTION_KINDS])
             .exclude(pk=user.organisation_id).select_related("region")
             .order_by("region__code", "kind", "code"))
+
+
+def site_labels(hearing: Hearing) -> dict[str, str]:
+    """The names of the call's sites as the timeline shows them: no participant's name
+    (remote sites read the timeline too), a mobile participant by procedural role."""
+    labels = {"courtroom": _("courtroom %(room)s") % {"room": hearing.courtroom.room_number}}
+    for site in hearing.remote_sites.select_related("endpoint__organisation"):
+        labels[f"remote-{site.pk}"] = f"{site.endpoint.organisation.name}, {site.endpoint.room_number}"
+    for p in hearing.participants.filter(mode=ParticipationMode.MOBILE_VCS):
+        labels[f"mobile-{p.pk}"] = _("%(role)s, mobile VCS") % {"role": p.get_procedural_role_display()}
+    return labels

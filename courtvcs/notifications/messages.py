@@ -91,6 +91,10 @@ MESSAGES = {
         _("Technical break: case %(case)s"),
         _("The presiding judge declared a technical break in case %(case)s (R22)."),
     ),
+    "break_prompted": (
+        _("Link trouble: case %(case)s"),
+        _("The VCS link in case %(case)s is failing (%(reasons)s). Consider declaring a technical break (R22)."),
+    ),
     "adjourned": (
         _("Hearing adjourned: case %(case)s"),
         _("The hearing in case %(case)s was adjourned. %(next)s (R23)."),

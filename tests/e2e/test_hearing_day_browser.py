@@ -38,7 +38,7 @@ def test_r15_r20_r22_secretary_runs_the_hearing_day_and_the_judge_declares_a_bre
     row = page.locator("tr", has_text=lawyer.full_name)
     row.locator("summary").click()
     row.locator("input[name=document]").fill("ID 012345678")
-    row.locator("button[type=submit]").click()
+    row.locator("form[action*=check_attendance] button[type=submit]").click()
     page.wait_for_selector(f"tr:has-text('{lawyer.full_name}') .status.ok")
     check = AttendanceCheck.objects.get(participant=lawyer)
     assert (check.result, check.document, check.checked_by) == ("admitted", "ID 012345678", world.secretary)

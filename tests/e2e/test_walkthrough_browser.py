@@ -102,7 +102,7 @@ def test_r8_r10_r11_r13_r15_r20_r22_a_hearing_from_booking_to_close_in_the_brows
     row = page.locator("tr", has_text="Ахметова Дана")
     row.locator("summary").click()
     row.locator("input[name=document]").fill("ID 012345678")
-    row.locator("button[type=submit]").click()
+    row.locator("form[action*=check_attendance] button[type=submit]").click()
     page.wait_for_selector("tr:has-text('Ахметова Дана') .status.ok")
     assert AttendanceCheck.objects.get(participant__full_name="Ахметова Дана").document == "ID 012345678"
     # ... R19: calls the participants in.

@@ -44,7 +44,9 @@ def connect(*, actor, hearing_id: int) -> Hearing:
     if now >= hearing.ends_at:
         raise RuleViolation("R15", _("The hearing's time is over; it can no longer be connected."))
     _refuse_if_suspended(hearing, now)
-    hearing.remote_sites.update(connection=SiteConnection.CONNECTED, connected_at=now)
+    # One action connects every site: each is "connecting" until its media link is up, and
+    # the courtroom console reports it connected (courtvcs.live).
+    hearing.remote_sites.update(connection=SiteConnection.CONNECTING)
     late = now > hearing.starts_at - _alert_lead()
     apply(hearing, "connect", actor, data={"late": late})
     deadlines.settle(hearing, DeadlineKind.WINDOW_OPENS, DeadlineKind.NOT_CONNECTED)
@@ -265,7 +267,9 @@ def declare_break(*, actor, hearing_id: int, reason: str = "") -> Hearing:
 def reconnect(*, actor, hearing_id: int) -> Hearing:
     """R22: the secretary connects again to the court and the participant concerned."""
     hearing = _hearing(actor, hearing_id)
-    hearing.remote_sites.update(connection=SiteConnection.CONNECTED, connected_at=kztime.now())
+    # The consoles restart the links that are down; each site reports connected again.
+    hearing.remote_sites.exclude(connection=SiteConnection.CONNECTED) \
+        .update(connection=SiteConnection.CONNECTING)
     apply(hearing, "reconnect", actor)
     return hearing
 

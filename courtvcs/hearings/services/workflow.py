@@ -5,10 +5,15 @@ from django.utils.translation import gettext as _
 from courtvcs import kztime
 from courtvcs.audit.services import audit_record
 from courtvcs.errors import RuleViolation
+from courtvcs.live.announce import hearing_changed
 
 from ..access import authorize, check_state
 from ..models import Hearing, TimelineEvent
+from ..choices import HearingStatus
 from ..states import ACTIONS
+
+# The states in which the courtroom records the hearing (R4).
+RECORDED_STATES = frozenset({HearingStatus.IN_SESSION, HearingStatus.TECHNICAL_BREAK})
 
 
 def record_event(hearing: Hearing, kind: str, actor, *, rule: str = "", data: dict | None = None,
@@ -21,6 +26,8 @@ def record_event(hearing: Hearing, kind: str, actor, *, rule: str = "", data: di
     audit_record(actor=actor, action=kind, obj=hearing, hearing_id=hearing.pk, rule=rule,
                  before={"status": from_status} if from_status else None,
                  after={"status": to_status, **(data or {})} if to_status else (data or None))
+    # The hearing's live pages (consoles, remote sites, mobile participants) re-read it.
+    hearing_changed(hearing.pk, kind)
     return event
 
 
@@ -38,6 +45,12 @@ def apply(hearing: Hearing, action_name: str, actor, *, data: dict | None = None
         hearing.status = action.to_state
         hearing.updated_at = kztime.now()
         hearing.save(update_fields=["status", "updated_at"])
+    if before in RECORDED_STATES and hearing.status not in RECORDED_STATES:
+        # R4: the session ended (closed, adjourned, suspended, VCS impossible): whatever
+        # the courtroom was recording is complete as it stands, even if its page is gone.
+        from courtvcs.live.services.recordings import stop_open_recordings
+
+        stop_open_recordings(hearing)
     return record_event(hearing, action_name, actor, rule=rule or action.rule, data=data,
                         from_status=before, to_status=hearing.status)
 

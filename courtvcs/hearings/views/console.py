@@ -17,7 +17,9 @@ from courtvcs.pages import Outcome, add_field_errors, attempt, invalid
 
 from .. import selectors
 from ..choices import ActStatus, AttendanceResult
-from ..events import event_label
+from ..events import SITE_EVENTS as LIVE_EVENTS
+from ..events import event_label, event_sites
+from ..selectors import site_labels
 from ..forms_console import ACTIONS, SAME_FORM, make_form
 from ..services.hearing_day import SIGNATORY_OF_ROLE
 
@@ -55,8 +57,10 @@ def _context(request, hearing, *, outcome: Outcome | None = None, bound=None) ->
         act.awaits_me = mine is not None and act.status != ActStatus.SIGNED and \
             all(sig.signatory != mine for sig in act.signatures.all())
     events = list(selectors.timeline(request.user, hearing.pk))
+    labels = site_labels(hearing) if any(e.kind in LIVE_EVENTS for e in events) else {}
     for event in events:
         event.label = event_label(event.kind)
+        event.sites = event_sites(event, labels) if event.kind in LIVE_EVENTS else ""
     panel = [(ACTIONS[n], forms[n]) for n in names if n in forms]
     return {
         "hearing": hearing, "panel": panel, "has_rare": any(a.rare for a, _f in panel),
@@ -77,6 +81,12 @@ def detail(request, hearing_id: int):
 def timeline(request, hearing_id: int):
     hearing = _hearing(request.user, hearing_id)
     return render(request, "hearings/console.html#timeline", _context(request, hearing))
+
+
+@login_required
+def console_part(request, hearing_id: int):
+    hearing = _hearing(request.user, hearing_id)
+    return render(request, "hearings/console.html#console", _context(request, hearing))
 
 
 @login_required
@@ -113,5 +123,6 @@ def _done_message(console_action):
 urlpatterns = [
     path("hearings/<int:hearing_id>/", detail, name="detail"),
     path("hearings/<int:hearing_id>/timeline/", timeline, name="timeline"),
+    path("hearings/<int:hearing_id>/console/", console_part, name="console_part"),
     path("hearings/<int:hearing_id>/do/<slug:action>/", act, name="act"),
 ]

@@ -1,0 +1,92 @@
+"""The live part of a hearing: personal links for mobile VCS and recordings (R4, R17, R20).
+
+Who is in a room and how each link fares is kept by the signalling consumer while the
+call lasts; what must outlive it (site states, quality changes, breaks) goes to the
+hearing's records and timeline.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from .choices import RecordingStatus
+
+USER = settings.AUTH_USER_MODEL
+
+
+class MobileLink(models.Model):
+    """A mobile-VCS participant's personal link to one hearing (R17, R20).
+
+    Only the SHA-256 of the token is kept: whoever reads the database cannot join.
+    """
+
+    hearing = models.ForeignKey("hearings.Hearing", on_delete=models.CASCADE,
+                                related_name="mobile_links")
+    participant = models.ForeignKey("hearings.Participant", on_delete=models.CASCADE,
+                                    related_name="mobile_links")
+    token_sha256 = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField()
+    created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
+    first_used_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # One live link per participant: issuing a new one revokes the old.
+            models.UniqueConstraint(fields=["participant"], condition=Q(revoked_at__isnull=True),
+                                    name="one_live_mobile_link_per_participant"),
+        ]
+
+
+class Recording(models.Model):
+    """R4: the hearing's recording, uploaded by the courtroom console in chunks."""
+
+    hearing = models.ForeignKey("hearings.Hearing", on_delete=models.PROTECT,
+                                related_name="recordings")
+    status = models.CharField(max_length=12, choices=RecordingStatus.choices,
+                              default=RecordingStatus.RECORDING)
+    mime_type = models.CharField(max_length=64)
+    started_at = models.DateTimeField()
+    started_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    stopped_at = models.DateTimeField(null=True, blank=True)
+    size_bytes = models.BigIntegerField(default=0)
+    chunk_count = models.PositiveIntegerField(default=0)
+    # SHA-256 over the chunks' hashes in order, set when the recording is complete.
+    sha256 = models.CharField(max_length=64, blank=True)
+    keep_until = models.DateTimeField(null=True, blank=True)
+    destroyed_at = models.DateTimeField(null=True, blank=True)
+    destroyed_by = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="+")
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        indexes = [models.Index(fields=["status", "keep_until"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=RecordingStatus.values),
+                                   name="recording_status_valid"),
+            models.CheckConstraint(condition=~Q(status=RecordingStatus.DESTROYED)
+                                   | Q(destroyed_at__isnull=False),
+                                   name="recording_destroyed_has_time"),
+        ]
+
+
+class RecordingChunk(models.Model):
+    """One piece of a recording as uploaded; the pieces in order make the media file."""
+
+    recording = models.ForeignKey(Recording, on_delete=models.CASCADE, related_name="chunks")
+    seq = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    size_bytes = models.PositiveIntegerField()
+    stored_at = models.DateTimeField()
+    # Relative to settings.COURTVCS_RECORDINGS_DIR; the name is chosen by the server.
+    path = models.CharField(max_length=255)
+
+    class Meta:
+        ordering = ["recording", "seq"]
+        constraints = [models.UniqueConstraint(fields=["recording", "seq"],
+                                               name="recording_chunk_once_per_seq")]

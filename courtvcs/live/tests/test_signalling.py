@@ -1,0 +1,234 @@
+"""The room's signalling WebSocket: who gets a seat, relaying, bad input, site states."""
+
+import datetime as dt
+import json
+
+import pytest
+from asgiref.sync import async_to_sync
+from channels.db import database_sync_to_async
+from .sockets import WebsocketCommunicator
+from django.test import Client
+
+from courtvcs.asgi import application
+from courtvcs.hearings.models import Hearing, TimelineEvent
+from courtvcs.hearings.tests.flow import Flow
+
+
+COOKIES: dict = {}
+
+
+def cookie_of(user) -> str:
+    return COOKIES[user.pk]
+
+
+@pytest.fixture(autouse=True)
+def signed_in(world):
+    """Each person's session cookie, made before the async part (sessions are in the DB)."""
+    COOKIES.clear()
+    for user in (world.secretary, world.officer, world.judge, world.other_secretary,
+                 world.other_officer, world.coordinator):
+        client = Client()
+        client.force_login(user)
+        COOKIES[user.pk] = f"sessionid={client.cookies['sessionid'].value}"
+
+
+def socket(path, user=None, origin="http://testserver", query="") -> WebsocketCommunicator:
+    headers = [(b"origin", origin.encode()), (b"host", b"testserver")]
+    if user is not None:
+        headers.append((b"cookie", cookie_of(user).encode()))
+    return WebsocketCommunicator(application, f"{path}?{query}" if query else path, headers=headers)
+
+
+async def join(path, user, **kw):
+    ws = socket(path, user, **kw)
+    connected, code = await ws.connect()
+    assert connected, code
+    welcome = await ws.receive_json_from()
+    assert welcome["type"] == "welcome"
+    return ws, welcome
+
+
+async def next_of(ws, kind, timeout=2):
+    while True:
+        message = await ws.receive_json_from(timeout=timeout)
+        if message["type"] == kind:
+            return message
+
+
+@pytest.fixture
+def live_hearing(world, api, clock):
+    flow = Flow(world, api, clock)
+    flow.to("connected")
+    return flow
+
+
+def test_r15_anonymous_and_strangers_get_no_seat_in_the_room(live_hearing, world):
+    path = f"/ws/live/hearing/{live_hearing.hearing_id}/"
+
+    async def scenario():
+        for user in (None, world.other_secretary, world.other_officer, world.coordinator):
+            ws = socket(path, user)
+            connected, code = await ws.connect()
+            if connected:  # accepted by the server, then closed with "no seat"
+                out = await ws.receive_output()
+                assert out == {"type": "websocket.close", "code": 4403}
+            else:
+                assert code == 4403
+            await ws.disconnect()
+
+    async_to_sync(scenario)()
+
+
+def test_r15_a_page_of_another_origin_cannot_open_the_room(live_hearing, world):
+    async def scenario():
+        ws = socket(f"/ws/live/hearing/{live_hearing.hearing_id}/", world.secretary,
+                    origin="https://evil.example")
+        connected, _code = await ws.connect()
+        assert not connected
+
+    async_to_sync(scenario)()
+
+
+def test_r15_courtroom_and_detention_centre_are_seated_and_signals_are_relayed(live_hearing, world):
+    path = f"/ws/live/hearing/{live_hearing.hearing_id}/"
+
+    async def scenario():
+        court, cw = await join(path, world.secretary, query="peer=courtpage01")
+        sizo, sw = await join(path, world.officer, query="peer=sizopage01")
+        judge, jw = await join(path, world.judge)
+        assert (cw["kind"], cw["site"], cw["state"]["live"], cw["mayRecord"]) == ("courtroom", "courtroom", True, True)
+        assert sw["kind"] == "remote" and sw["site"].startswith("remote-") and not sw["mayMute"]
+        assert jw["kind"] == "observer" and jw["media"] is False and jw["mayMute"] is True
+        await court.send_json_to({"type": "hello"})
+        await sizo.send_json_to({"type": "hello"})
+        peer = await next_of(court, "peer")
+        assert peer["peer"] == sw["peer"] and peer["kind"] == "remote"
+        await court.send_json_to({"type": "signal", "to": sw["peer"],
+                                  "data": {"description": {"type": "offer", "sdp": "v=0"}}})
+        relayed = await next_of(sizo, "signal")
+        assert relayed == {"type": "signal", "from": cw["peer"],
+                           "data": {"description": {"type": "offer", "sdp": "v=0"}}}
+        # The judge's console carries no media: nobody can signal to it.
+        await sizo.send_json_to({"type": "signal", "to": jw["peer"], "data": {"candidate": None}})
+        assert (await next_of(sizo, "error"))["code"] == "invalid"
+        for ws in (court, sizo, judge):
+            await ws.disconnect()
+
+    async_to_sync(scenario)()
+
+
+def test_r15_remote_site_reported_connected_by_the_courtroom_goes_on_the_timeline(live_hearing, world):
+    path = f"/ws/live/hearing/{live_hearing.hearing_id}/"
+    site = Hearing.objects.get(pk=live_hearing.hearing_id).remote_sites.get()
+    assert site.connection == "connecting"  # R15: one action started connecting every site
+
+    async def scenario():
+        court, cw = await join(path, world.secretary)
+        sizo, sw = await join(path, world.officer)
+        await court.send_json_to({"type": "hello"})
+        await sizo.send_json_to({"type": "hello"})
+        await next_of(court, "peer")
+        await court.send_json_to({"type": "link", "peer": sw["peer"], "state": "connected"})
+        assert await next_of(court, "site_state") == {"type": "site_state", "site": f"remote-{site.pk}",
+                                                      "state": "connected"}
+        await court.send_json_to({"type": "link", "peer": sw["peer"], "state": "failed"})
+        assert (await next_of(court, "site_state"))["state"] == "lost"
+        await court.send_json_to({"type": "link", "peer": sw["peer"], "state": "connected"})
+        assert (await next_of(court, "site_state"))["state"] == "connected"
+        for ws in (court, sizo):
+            await ws.disconnect()
+
+    async_to_sync(scenario)()
+    site.refresh_from_db()
+    assert site.connection == "connected"
+    kinds = list(TimelineEvent.objects.filter(hearing_id=live_hearing.hearing_id, kind__startswith="site_")
+                 .values_list("kind", "rule"))
+    assert kinds == [("site_connected", "R15"), ("site_lost", "R22"), ("site_reconnected", "R22")]
+
+
+def test_r15_signalling_survives_malformed_messages_and_answers_each_with_an_error(live_hearing, world):
+    path = f"/ws/live/hearing/{live_hearing.hearing_id}/"
+
+    async def scenario():
+        court, _w = await join(path, world.secretary)
+        bad = ["not json", "[]", json.dumps({"type": 5}), json.dumps({"type": "__class__"}),
+               json.dumps({"type": "nonsense"}), json.dumps({"type": "signal", "to": "x"}),
+               json.dumps({"type": "stats", "links": "many"}),
+               json.dumps({"type": "stats", "links": [{"peer": "remote-1.x", "rtt_ms": "fast"}]}),
+               json.dumps({"type": "mute", "site": "../../etc"}), "x" * 70_000]
+        for text in bad:
+            await court.send_to(text_data=text)
+            assert (await next_of(court, "error"))["type"] == "error"
+        await court.send_to(bytes_data=b"\x00\x01")
+        assert (await next_of(court, "error"))["code"] == "format"
+        await court.send_json_to({"type": "ping", "t": 1})
+        assert await next_of(court, "pong") == {"type": "pong", "t": 1}
+        await court.disconnect()
+
+    async_to_sync(scenario)()
+
+
+def test_r15_a_flood_of_messages_is_rate_limited_and_then_closed(live_hearing, world, settings):
+    settings.COURTVCS_SIGNAL_RATE_PER_SECOND = 1
+    settings.COURTVCS_SIGNAL_BURST = 5
+    path = f"/ws/live/hearing/{live_hearing.hearing_id}/"
+
+    async def scenario():
+        court, _w = await join(path, world.secretary)
+        for i in range(60):
+            await court.send_json_to({"type": "ping", "t": i})
+        answers = []
+        while True:
+            out = await court.receive_output(timeout=2)
+            if out["type"] == "websocket.close":
+                assert out["code"] == 4429
+                break
+            answers.append(json.loads(out["text"]))
+        assert sum(1 for a in answers if a["type"] == "pong") == 5
+        assert any(a.get("code") == "rate" for a in answers)
+
+    async_to_sync(scenario)()
+
+
+def test_r22_only_the_court_mutes_a_site_and_the_mute_is_on_the_timeline(live_hearing, world):
+    path = f"/ws/live/hearing/{live_hearing.hearing_id}/"
+
+    async def scenario():
+        judge, _jw = await join(path, world.judge)
+        sizo, sw = await join(path, world.officer)
+        await sizo.send_json_to({"type": "mute", "site": "courtroom"})
+        assert (await next_of(sizo, "error"))["code"] == "invalid"
+        await judge.send_json_to({"type": "mute", "site": sw["site"]})
+        assert (await next_of(sizo, "muted"))["by"] == "observer"
+        for ws in (judge, sizo):
+            await ws.disconnect()
+
+    async_to_sync(scenario)()
+    assert TimelineEvent.objects.filter(hearing_id=live_hearing.hearing_id, kind="site_muted",
+                                        actor=world.judge).exists()
+
+
+def test_r15_before_the_connection_the_sites_wait_and_are_told_when_the_court_connects(
+        world, api, clock, django_capture_on_commit_callbacks):
+    flow = Flow(world, api, clock)
+    flow.to("ready")
+    # In the connection window already: the in-memory channel layer forgets group members
+    # after a day of (frozen, then moved) clock time.
+    clock.move_to(flow.starts_at - dt.timedelta(minutes=25))
+    path = f"/ws/live/hearing/{flow.hearing_id}/"
+
+    async def scenario(step):
+        sizo, sw = await join(path, world.officer)
+        assert sw["state"]["live"] is False and "R15" in sw["state"]["waiting"]
+        await sizo.send_json_to({"type": "hello"})
+        assert (await next_of(sizo, "state"))["state"]["live"] is False
+        await step()
+        state = await next_of(sizo, "state", timeout=5)
+        assert state["state"]["live"] is True and state["event"] == "connect"
+        await sizo.disconnect()
+
+    def connect():
+        with django_capture_on_commit_callbacks(execute=True):
+            flow.connect()
+
+    async_to_sync(scenario)(database_sync_to_async(connect))

@@ -1,0 +1,205 @@
+// The embedded media plane: browser-to-browser WebRTC, one RTCPeerConnection per peer
+// ("perfect negotiation", so either end may (re)start negotiating at any time).
+// An SFU plane (janus.js) exports the same class shape: the room page does not change.
+
+const RESTART_AFTER_MS = 3000; // a link "disconnected" this long restarts ICE
+const RETRY_EVERY_MS = 5000;   // and keeps restarting while it stays down
+const NEVER_CONNECTED_MS = 10000; // a first connection not made by then starts over
+const STALE_OFFER_MS = 6000;      // an offer with no answer by then was lost
+
+class PeerLink {
+  constructor(plane, peerId, polite) {
+    this.plane = plane;
+    this.peerId = peerId;
+    this.polite = polite;
+    this.makingOffer = false;
+    this.ignoreOffer = false;
+    this.downSince = null;
+    this.lastRestart = 0;
+    this.pending = [];
+    this.createdAt = Date.now();
+    const pc = new RTCPeerConnection({ iceServers: plane.iceServers });
+    this.pc = pc;
+    // Of two peers, the impolite one makes the first offer; the other adds its camera and
+    // microphone to the transceivers of that offer (see apply), so the first negotiation
+    // is one offer and one answer, with no collision to resolve.
+    this.sending = !polite;
+    if (this.sending) this.addTracks();
+    pc.onnegotiationneeded = async () => {
+      try {
+        this.makingOffer = true;
+        await pc.setLocalDescription();
+        plane.sendSignal(peerId, { description: pc.localDescription });
+      } catch (err) {
+        console.warn("offer failed", err);
+      } finally {
+        this.makingOffer = false;
+      }
+    };
+    pc.onicecandidate = ({ candidate }) => plane.sendSignal(peerId, { candidate });
+    pc.ontrack = ({ track, streams }) => {
+      const stream = streams[0] || new MediaStream([track]);
+      plane.onTrack(peerId, stream);
+    };
+    pc.onconnectionstatechange = () => {
+      const state = pc.connectionState;
+      this.downSince = ["disconnected", "failed"].includes(state) ? (this.downSince || Date.now()) : null;
+      if (state === "failed") this.restart();
+      plane.onLinkState(peerId, state);
+    };
+  }
+
+  // Signals are applied one at a time, in the order they came: perfect negotiation
+  // assumes it, and the page's message handler does not wait for the previous one.
+  handle(data) {
+    this.queue = (this.queue || Promise.resolve()).then(() => this.apply(data));
+    return this.queue;
+  }
+
+  async apply({ description, candidate }) {
+    const pc = this.pc;
+    try {
+      if (description) {
+        const collision = description.type === "offer"
+          && (this.makingOffer || pc.signalingState !== "stable");
+        this.ignoreOffer = !this.polite && collision;
+        if (this.ignoreOffer) return;
+        await pc.setRemoteDescription(description);
+        if (description.type === "offer") {
+          if (!this.sending) this.addTracks();
+          await pc.setLocalDescription();
+          this.plane.sendSignal(this.peerId, { description: pc.localDescription });
+        }
+        await this.flushCandidates();
+      } else if (candidate !== undefined) {
+        if (!pc.remoteDescription || this.ignoreOffer) {
+          // Too early, or after an offer we ignored: the same ICE credentials may come back
+          // with the answer, so keep them for then rather than lose them.
+          this.pending.push(candidate);
+          return;
+        }
+        await pc.addIceCandidate(candidate);
+      }
+    } catch (err) {
+      // A late answer after a rollback, a candidate of an older generation: harmless.
+      console.warn("signal not applied", err.name, err.message);
+    }
+  }
+
+  addTracks() {
+    this.sending = true;
+    const stream = this.plane.localStream;
+    for (const track of stream.getTracks()) this.pc.addTrack(track, stream);
+  }
+
+  async flushCandidates() {
+    const waiting = this.pending.splice(0);
+    for (const candidate of waiting) {
+      try {
+        await this.pc.addIceCandidate(candidate);
+      } catch {
+        // a candidate of a description that was rolled back: nothing to do
+      }
+    }
+  }
+
+  // Browsers do not recover from a long outage by themselves: restart ICE, and keep
+  // trying while the link is down (an offer sent while signalling was away is lost).
+  // Only the impolite end restarts by itself, so two restarts never cross; the polite end
+  // answers (a restart by hand, `force`, may come from either end).
+  async restart(force = false) {
+    const pc = this.pc;
+    if (pc.connectionState === "closed" || (this.polite && !force)) return;
+    if (Date.now() - this.lastRestart < RETRY_EVERY_MS) return;
+    this.lastRestart = Date.now();
+    if (!this.sending) {
+      this.addTracks(); // never offered to: make the offer ourselves
+      return;
+    }
+    await this.takeBackOffer();
+    pc.restartIce();
+  }
+
+  async takeBackOffer() {
+    this.offerSince = null;
+    if (this.pc.signalingState !== "have-local-offer") return;
+    try {
+      await this.pc.setLocalDescription({ type: "rollback" });
+    } catch (err) {
+      console.warn("rollback failed", err);
+    }
+  }
+
+  watch() {
+    const pc = this.pc;
+    const now = Date.now();
+    // An offer unanswered this long was lost with the signalling: take it back, or the
+    // link could never negotiate again (each end would wait for the other's answer).
+    if (pc.signalingState === "have-local-offer") {
+      this.offerSince = this.offerSince || now;
+      if (now - this.offerSince > STALE_OFFER_MS) {
+        this.takeBackOffer().then(() => { this.lastRestart = 0; this.restart(); });
+        return;
+      }
+    } else {
+      this.offerSince = null;
+    }
+    if (this.downSince && now - this.downSince > RESTART_AFTER_MS) this.restart();
+    else if (!this.downSince && ["new", "connecting"].includes(pc.connectionState)
+             && now - this.createdAt > NEVER_CONNECTED_MS) this.restart();
+  }
+
+  close() {
+    this.pc.close();
+  }
+}
+
+export class MeshPlane {
+  constructor({ iceServers, localStream, sendSignal, onTrack, onLinkState, myPeerId }) {
+    Object.assign(this, { iceServers, localStream, sendSignal, onTrack, onLinkState, myPeerId });
+    this.links = new Map();
+    this.watchdog = setInterval(() => this.links.forEach((link) => link.watch()), 1000);
+  }
+
+  has(peerId) { return this.links.has(peerId); }
+
+  addPeer(peerId) {
+    if (this.links.has(peerId)) {
+      // The peer came back (its signalling reconnected): restart a link that is down, but
+      // never disturb one still negotiating its first connection.
+      const link = this.links.get(peerId);
+      if (link.downSince) link.restart();
+      return link;
+    }
+    // The lower id is the polite one: on an offer collision it yields.
+    const link = new PeerLink(this, peerId, this.myPeerId < peerId);
+    this.links.set(peerId, link);
+    return link;
+  }
+
+  removePeer(peerId) {
+    const link = this.links.get(peerId);
+    if (!link) return;
+    link.close();
+    this.links.delete(peerId);
+  }
+
+  async handleSignal(fromPeerId, data) {
+    const link = this.links.get(fromPeerId) || this.addPeer(fromPeerId);
+    await link.handle(data);
+  }
+
+  restartAll() {
+    this.links.forEach((link) => { link.lastRestart = 0; link.restart(true); });
+  }
+
+  connections() {
+    return [...this.links.entries()].map(([peerId, link]) => [peerId, link.pc]);
+  }
+
+  close() {
+    clearInterval(this.watchdog);
+    this.links.forEach((link) => link.close());
+    this.links.clear();
+  }
+}
