@@ -111,6 +111,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
         self.errors = 0
         self.said_hello = False
         self.replaced = False
+        self.superseded = False  # the same page came back on a new socket
         self.peers: dict[str, dict] = {}
         self.trackers: dict[str, quality.LinkTracker] = {}
         self.site_states: dict[str, str] = {}
@@ -124,7 +125,8 @@ class RoomConsumer(AsyncWebsocketConsumer):
         await self.accept()
         if self.seat.media:
             # One media client per site: the newest page wins (a reload, another tab).
-            await self.channel_layer.group_send(self.site_group, {"type": "site.replaced", "peer": self.peer})
+            await self.channel_layer.group_send(self.site_group, {
+                "type": "site.replaced", "peer": self.peer, "channel": self.channel_name})
         state = await database_sync_to_async(_room_state)(self.seat, self.language)
         plane = media_plane()
         await self.send_json({
@@ -144,8 +146,11 @@ class RoomConsumer(AsyncWebsocketConsumer):
         if self.seat is None:
             return
         self.ticker.cancel()
-        await self.channel_layer.group_send(self.seat.room, {
-            "type": "peer.bye", "peer": self.peer, "site": self.seat.site, "replaced": self.replaced})
+        if not self.superseded:
+            # A page that came back on a new socket is still here: saying goodbye for its
+            # old socket would make the others forget it (and report its site lost).
+            await self.channel_layer.group_send(self.seat.room, {
+                "type": "peer.bye", "peer": self.peer, "site": self.seat.site, "replaced": self.replaced})
         for group in self.groups_joined:
             await self.channel_layer.group_discard(group, self.channel_name)
 
@@ -383,10 +388,17 @@ class RoomConsumer(AsyncWebsocketConsumer):
             await self._site_state(event["site"], "lost")
 
     async def site_replaced(self, event):
-        if event["peer"] != self.peer:
-            self.replaced = True
-            await self.send_json({"type": "replaced"})
-            await self.close(code=4409)
+        if event.get("channel") == self.channel_name:
+            return
+        if event["peer"] == self.peer:
+            # This page's socket was silently lost and the page is back on a new one; this
+            # old socket may linger for a while (a cut TCP connection is not noticed at once).
+            self.superseded = True
+            await self.close(code=4408)
+            return
+        self.replaced = True
+        await self.send_json({"type": "replaced"})
+        await self.close(code=4409)
 
     async def site_mute(self, event):
         await self.send_json({"type": "muted", "by": event["by"]})
@@ -422,3 +434,4 @@ class RoomConsumer(AsyncWebsocketConsumer):
 
     async def send_json(self, content):
         await self.send(text_data=json.dumps(content, default=str))
+

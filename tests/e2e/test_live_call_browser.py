@@ -239,7 +239,8 @@ def test_r22_a_site_cut_off_for_30_seconds_recovers_by_itself(
     assert sizo.url.endswith(f"/live/hearings/{hearing.pk}/site/")  # no reload needed
     done = kinds(hearing.pk)
     assert {"site_lost", "break_prompted", "site_reconnected"} <= set(done), done
-    print(f"recovered {recovered_in:.1f} s after the network came back")
+    # An upper bound: the checks above sample for 3 s each (bench/live_call_bench.py times it).
+    assert recovered_in < 30, f"recovered only {recovered_in:.1f} s after the network came back"
 
 
 def test_r13_test_session_is_a_real_call_measured_both_ways(

@@ -14,6 +14,11 @@ from courtvcs.hearings.models import Hearing, TimelineEvent
 from courtvcs.hearings.tests.flow import Flow
 
 
+# The consumer reaches the database through database_sync_to_async, which closes a
+# connection left inside a transaction: on a file or server database that would close the
+# test's own. Transactional tests commit instead (as Channels advises for consumer tests).
+pytestmark = pytest.mark.django_db(transaction=True)
+
 COOKIES: dict = {}
 
 
@@ -112,6 +117,52 @@ def test_r15_courtroom_and_detention_centre_are_seated_and_signals_are_relayed(l
         await sizo.send_json_to({"type": "signal", "to": jw["peer"], "data": {"candidate": None}})
         assert (await next_of(sizo, "error"))["code"] == "invalid"
         for ws in (court, sizo, judge):
+            await ws.disconnect()
+
+    async_to_sync(scenario)()
+
+
+async def closed_with(ws, timeout=2) -> int:
+    """The close code the server sent, past any messages still queued before it."""
+    while True:
+        out = await ws.receive_output(timeout)
+        if out["type"] == "websocket.close":
+            return out["code"]
+
+
+def test_r22_a_page_back_on_a_new_socket_keeps_its_place_and_its_site_is_not_lost(live_hearing, world):
+    """A cut network leaves the old socket lingering on the server; when the same page comes
+    back on a new one, the old is let go without a goodbye, so the courtroom keeps its link."""
+    path = f"/ws/live/hearing/{live_hearing.hearing_id}/"
+
+    async def scenario():
+        court, cw = await join(path, world.secretary, query="peer=courtpage01")
+        old, sw = await join(path, world.officer, query="peer=sizopage01")
+        await court.send_json_to({"type": "hello"})
+        await old.send_json_to({"type": "hello"})
+        assert (await next_of(court, "peer"))["peer"] == sw["peer"]
+
+        back, bw = await join(path, world.officer, query="peer=sizopage01")
+        assert bw["peer"] == sw["peer"]
+        assert await closed_with(old) == 4408  # no "replaced" notice: the page is the same
+        await old.disconnect()
+        await back.send_json_to({"type": "hello"})
+        # The courtroom answers the new socket's arrival, then its hello: after the second
+        # answer the courtroom knows the page is back in the call.
+        for _answer in range(2):
+            assert (await next_of(back, "peer"))["peer"] == cw["peer"]
+        await court.send_json_to({"type": "signal", "to": sw["peer"], "data": {"candidate": None}})
+        assert (await next_of(back, "signal"))["from"] == cw["peer"]
+        await court.send_json_to({"type": "ping", "t": 1})
+        # The courtroom heard no goodbye and no site state for the old socket.
+        while (message := await court.receive_json_from())["type"] != "pong":
+            assert message["type"] not in {"bye", "site_state"}, message
+
+        # Another page of the same site (a new tab) does replace it, and is told so.
+        tab, _tw = await join(path, world.officer, query="peer=sizopage02")
+        assert (await next_of(back, "replaced"))["type"] == "replaced"
+        assert await closed_with(back) == 4409
+        for ws in (court, back, tab):
             await ws.disconnect()
 
     async_to_sync(scenario)()

@@ -2,7 +2,8 @@
 // ("perfect negotiation", so either end may (re)start negotiating at any time).
 // An SFU plane (janus.js) exports the same class shape: the room page does not change.
 
-const RESTART_AFTER_MS = 3000; // a link "disconnected" this long restarts ICE
+const RESTART_AFTER_MS = 3000; // a link "disconnected" this long restarts ICE (the impolite end)
+const POLITE_RESTART_AFTER_MS = 7000; // and the polite end, if the other end did not
 const RETRY_EVERY_MS = 5000;   // and keeps restarting while it stays down
 const NEVER_CONNECTED_MS = 10000; // a first connection not made by then starts over
 const STALE_OFFER_MS = 6000;      // an offer with no answer by then was lost
@@ -44,6 +45,7 @@ class PeerLink {
     pc.onconnectionstatechange = () => {
       const state = pc.connectionState;
       this.downSince = ["disconnected", "failed"].includes(state) ? (this.downSince || Date.now()) : null;
+      if (state === "connected") this.everConnected = true;
       if (state === "failed") this.restart();
       plane.onLinkState(peerId, state);
     };
@@ -105,8 +107,10 @@ class PeerLink {
 
   // Browsers do not recover from a long outage by themselves: restart ICE, and keep
   // trying while the link is down (an offer sent while signalling was away is lost).
-  // Only the impolite end restarts by itself, so two restarts never cross; the polite end
-  // answers (a restart by hand, `force`, may come from either end).
+  // The impolite end restarts first, so two restarts seldom cross; the polite end restarts
+  // only later (`force`), since after an outage one end may see the link up and the other
+  // not, and then only the end that sees it down would ever act. Crossed restarts are
+  // resolved by perfect negotiation anyway.
   async restart(force = false) {
     const pc = this.pc;
     if (pc.connectionState === "closed" || (this.polite && !force)) return;
@@ -144,9 +148,26 @@ class PeerLink {
     } else {
       this.offerSince = null;
     }
-    if (this.downSince && now - this.downSince > RESTART_AFTER_MS) this.restart();
+    if (this.downSince && now - this.downSince > (this.polite ? POLITE_RESTART_AFTER_MS : RESTART_AFTER_MS)) {
+      this.restart(this.polite);
+    }
     else if (!this.downSince && ["new", "connecting"].includes(pc.connectionState)
              && now - this.createdAt > NEVER_CONNECTED_MS) this.restart();
+  }
+
+  // This end or the other has just come back on the signalling: whatever was sent in
+  // between (an offer, candidates) was lost. Negotiate again now rather than at the next
+  // retry, so the link is back as soon as the network is.
+  peerBack() {
+    const pc = this.pc;
+    // A first negotiation is never disturbed (it has its own guards, in watch).
+    if (!this.everConnected) return;
+    const offerLost = pc.signalingState === "have-local-offer";
+    const down = this.downSince !== null || pc.connectionState !== "connected";
+    // The room may announce a peer twice in a row (its arrival, then its hello).
+    if ((!offerLost && !down) || Date.now() - this.lastRestart < 1000) return;
+    this.lastRestart = 0;
+    this.restart(true);
   }
 
   close() {
@@ -165,10 +186,9 @@ export class MeshPlane {
 
   addPeer(peerId) {
     if (this.links.has(peerId)) {
-      // The peer came back (its signalling reconnected): restart a link that is down, but
-      // never disturb one still negotiating its first connection.
+      // The peer came back (its signalling or ours reconnected).
       const link = this.links.get(peerId);
-      if (link.downSince) link.restart();
+      link.peerBack();
       return link;
     }
     // The lower id is the polite one: on an offer collision it yields.

@@ -52,7 +52,10 @@ export class Room {
         break;
       case "peer":
         this.peers.set(m.peer, m);
-        if (this.joined) this.plane.addPeer(m.peer);
+        if (this.joined) {
+          this.plane.addPeer(m.peer);
+          this.reportLink(m.peer); // a report made while our socket was down was lost
+        }
         this.dropOtherPeersOfSite(m.site, m.peer);
         break;
       case "bye":
@@ -196,6 +199,12 @@ export class Room {
     if (this.recorder) this.recorder.addStream(peerId, stream, info.label);
   }
 
+  reportLink(peerId) {
+    const found = this.plane.connections().find(([id]) => id === peerId);
+    const state = found && found[1].connectionState;
+    if (state && state !== "new") this.signalling.send({ type: "link", peer: peerId, state });
+  }
+
   onLinkState(peerId, state) {
     const info = this.peers.get(peerId);
     const tile = this.tiles.get(peerId);
@@ -205,6 +214,8 @@ export class Room {
       const site = { connected: "connected", disconnected: "lost", failed: "lost" }[state] || "connecting";
       this.showSiteState(info.site, site);
     }
+    // A link that comes back up says the network is back: the socket need not wait.
+    if (state === "connected") this.signalling.nudge();
     if (state === "connected") this.say(this.t.in_call, "ok");
     else if (state === "disconnected" || state === "failed") this.say(this.t.link_lost, "warn");
   }
