@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "courtvcs.suspensions",
     "courtvcs.interrogations",
     "courtvcs.live",
+    "courtvcs.documents",
+    "courtvcs.publishing",
 ]
 
 MIDDLEWARE = [
@@ -212,3 +214,9 @@ COURTVCS_RECORDINGS_DIR = Path(os.environ.get("COURTVCS_RECORDINGS_DIR", VAR_DIR
 COURTVCS_RECORDING_RETENTION_DAYS = int(os.environ.get("COURTVCS_RECORDING_RETENTION_DAYS", "1825"))
 COURTVCS_RECORDING_CHUNK_MAX_BYTES = 16 * 1024 * 1024
 COURTVCS_RECORDING_CHUNK_SECONDS = 5
+
+# --- Documents (courtvcs.documents): R13 letters, R18 acts, R21 protocol marks, R24 notices.
+# (settings of the documents app go here)
+
+# --- Publishing (courtvcs.publishing): R3 public schedule, feeds, outbox to the courts' system.
+# (settings of the publishing app go here)

@@ -20,6 +20,8 @@ urlpatterns = [
     path("", include("courtvcs.orgs.urls")),
     path("", include("courtvcs.suspensions.urls")),
     path("", include("courtvcs.live.urls")),
+    path("", include("courtvcs.documents.urls")),
+    path("", include("courtvcs.publishing.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("healthz", health),

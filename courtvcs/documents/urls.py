@@ -1,0 +1,4 @@
+"""The documents pages and downloads."""
+
+app_name = "documents"
+urlpatterns: list = []

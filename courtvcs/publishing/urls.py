@@ -1,0 +1,4 @@
+"""The publishing pages and downloads."""
+
+app_name = "publishing"
+urlpatterns: list = []
