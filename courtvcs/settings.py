@@ -141,7 +141,7 @@ if REDIS_URL:
                     "CONFIG": {"hosts": [REDIS_URL]}}
     }
 else:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    CHANNEL_LAYERS = {"default": {"BACKEND": "courtvcs.live.layers.CourtInMemoryChannelLayer"}}
 
 TASKS = {
     "default": {
