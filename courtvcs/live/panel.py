@@ -9,6 +9,7 @@ from courtvcs.hearings.choices import ParticipationMode, SiteConnection
 from courtvcs.hearings.models import Hearing
 
 from . import seats
+from .media import media_plane
 
 
 def texts() -> dict:
@@ -77,7 +78,10 @@ def panel_context(request, seat: seats.Seat) -> dict:
         "chunkSeconds": settings.COURTVCS_RECORDING_CHUNK_SECONDS,
         "recordStartUrl": _record_url(seat),
     }
-    return {"seat": seat, "hearing": hearing, "sites": [s for s in sites if s["site"] != "courtroom"],
+    # The page imports the plane's module when it joins; fetched ahead, it is not on the
+    # path from "connected" to the first frame.
+    plane_module = f"courtvcs/live/{media_plane().client_config(seat)['plane']}.js"
+    return {"seat": seat, "hearing": hearing, "plane_module": plane_module, "sites": [s for s in sites if s["site"] != "courtroom"],
             "live_config": config, "site_states": SiteConnection.choices, "show_graph": seat.kind in {seats.COURTROOM, seats.OBSERVER}}
 
 

@@ -45,7 +45,15 @@ class PeerLink {
     pc.onconnectionstatechange = () => {
       const state = pc.connectionState;
       this.downSince = ["disconnected", "failed"].includes(state) ? (this.downSince || Date.now()) : null;
-      if (state === "connected") this.everConnected = true;
+      if (state === "connected") {
+        // Back after being down: the receiver's decoder lost frames in the gap and would
+        // wait seconds (NACKs, then a key-frame request) before showing video again.
+        if (this.wasDown) this.sendKeyFrame();
+        this.everConnected = true;
+        this.wasDown = false;
+      } else if (this.everConnected && ["disconnected", "failed"].includes(state)) {
+        this.wasDown = true;
+      }
       if (state === "failed") this.restart();
       plane.onLinkState(peerId, state);
     };
@@ -85,6 +93,25 @@ class PeerLink {
     } catch (err) {
       // A late answer after a rollback, a candidate of an older generation: harmless.
       console.warn("signal not applied", err.name, err.message);
+    }
+  }
+
+  // Switching the video encoding off and on makes the encoder start with a key frame,
+  // which the other end can decode at once.
+  async sendKeyFrame() {
+    for (const sender of this.pc.getSenders()) {
+      if (!sender.track || sender.track.kind !== "video") continue;
+      try {
+        const params = sender.getParameters();
+        if (!params.encodings || !params.encodings.length) continue;
+        params.encodings.forEach((e) => { e.active = false; });
+        await sender.setParameters(params);
+        const again = sender.getParameters();
+        again.encodings.forEach((e) => { e.active = true; });
+        await sender.setParameters(again);
+      } catch (err) {
+        console.warn("key frame not forced", err.name, err.message);
+      }
     }
   }
 
