@@ -195,6 +195,7 @@ def unknown_url(request, rest: str):
 
 def _register_routers() -> None:
     from courtvcs.audit.api import router as audit_router
+    from courtvcs.documents.api import router as documents_router
     from courtvcs.hearings.api import router as hearings_router
     from courtvcs.interrogations.api import router as interrogations_router
     from courtvcs.notifications.api import router as notifications_router
@@ -208,6 +209,7 @@ def _register_routers() -> None:
     api.add_router("/", interrogations_router)
     api.add_router("/", notifications_router)
     api.add_router("/", audit_router)
+    api.add_router("/", documents_router)
     api.add_router("/", unknown_router)
 
 

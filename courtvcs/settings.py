@@ -216,7 +216,31 @@ COURTVCS_RECORDING_CHUNK_MAX_BYTES = 16 * 1024 * 1024
 COURTVCS_RECORDING_CHUNK_SECONDS = 5
 
 # --- Documents (courtvcs.documents): R13 letters, R18 acts, R21 protocol marks, R24 notices.
-# (settings of the documents app go here)
+# A directory whose files replace the default document templates of the same name
+# (<kind>.<lang>.html, <kind>.<lang>.docx, terms.<lang>.json, _layout.html; docs/documents.md).
+# Empty: the defaults in courtvcs/documents/templates/documents/ and courtvcs/documents/docx/.
+COURTVCS_DOCUMENT_TEMPLATES_DIR = os.environ.get("COURTVCS_DOCUMENT_TEMPLATES_DIR", "")
 
 # --- Publishing (courtvcs.publishing): R3 public schedule, feeds, outbox to the courts' system.
-# (settings of the publishing app go here)
+# The public JSON and iCalendar feeds may be cached this many seconds (display boards poll
+# them; a 304 answers an unchanged feed whose ETag the board sends back).
+COURTVCS_PUBLIC_FEED_MAX_AGE = int(os.environ.get("COURTVCS_PUBLIC_FEED_MAX_AGE", "60"))
+# A court's iCalendar feed: from this many days back to this many days ahead ...
+COURTVCS_PUBLIC_FEED_DAYS = (7, 90)
+# ... and a cancelled hearing stays in it as STATUS:CANCELLED this many days after cancelling.
+COURTVCS_PUBLIC_CANCELLED_DAYS = 14
+# The public page and feeds show days within this many days of today.
+COURTVCS_PUBLIC_MAX_DAYS_AWAY = 366
+# The right-hand part of each hearing's iCalendar UID: keep it when the site's address changes.
+COURTVCS_PUBLIC_UID_DOMAIN = os.environ.get("COURTVCS_PUBLIC_UID_DOMAIN", "courtvcs.sud.kz")
+# The outbox to the courts' information system: events are always written; they are POSTed
+# to this URL (empty: delivery off) signed with HMAC-SHA256 under this secret (docs/publishing.md).
+COURTVCS_OUTBOX_URL = os.environ.get("COURTVCS_OUTBOX_URL", "")
+COURTVCS_OUTBOX_SECRET = os.environ.get("COURTVCS_OUTBOX_SECRET", "")
+COURTVCS_OUTBOX_TIMEOUT_SECONDS = float(os.environ.get("COURTVCS_OUTBOX_TIMEOUT_SECONDS", "5"))
+# Retries back off exponentially from the first to the second figure (seconds), with jitter.
+COURTVCS_OUTBOX_BACKOFF_SECONDS = (10, 600)
+# After this many failed attempts of one event the failure is written to the audit log.
+COURTVCS_OUTBOX_ALERT_AFTER_ATTEMPTS = 10
+# The receiver counts as down after this many failures in a row: the run stops and waits.
+COURTVCS_OUTBOX_FAILURES_BEFORE_PAUSE = 3

@@ -1,4 +1,5 @@
 """The documents pages and downloads."""
 
+from .views import urlpatterns  # noqa: F401
+
 app_name = "documents"
-urlpatterns: list = []

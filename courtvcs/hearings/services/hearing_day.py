@@ -216,6 +216,10 @@ def sign_act(*, actor, act_id: int) -> Act:
         act.save(update_fields=["status", "signed_at"])
         apply(hearing, "act_signed", actor, data={"act": act.pk})
         release_endpoints(hearing)
+        # The signed act's documents are made and frozen once this is committed (documents app).
+        from courtvcs.documents.services import freeze_act_after_commit
+
+        freeze_act_after_commit(act, actor)
     return act
 
 

@@ -6,6 +6,7 @@ from courtvcs import kztime
 from courtvcs.audit.services import audit_record
 from courtvcs.errors import RuleViolation
 from courtvcs.live.announce import hearing_changed
+from courtvcs.publishing.services import outbox
 
 from ..access import authorize, check_state
 from ..models import Hearing, TimelineEvent
@@ -26,6 +27,8 @@ def record_event(hearing: Hearing, kind: str, actor, *, rule: str = "", data: di
     audit_record(actor=actor, action=kind, obj=hearing, hearing_id=hearing.pk, rule=rule,
                  before={"status": from_status} if from_status else None,
                  after={"status": to_status, **(data or {})} if to_status else (data or None))
+    # R3: a change of the published facts goes to the courts' system with this same commit.
+    outbox.record_change(hearing, kind, data=data, status_changed=from_status != to_status)
     # The hearing's live pages (consoles, remote sites, mobile participants) re-read it.
     hearing_changed(hearing.pk, kind)
     return event

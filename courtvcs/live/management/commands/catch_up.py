@@ -1,17 +1,22 @@
-"""Enqueue the catch-up tasks: deadlines missed while the worker was stopped (R13, R15)
-and recordings past their retention (R4). scripts/run does it at every start; a
-production deployment runs it daily too (docs/live.md)."""
+"""Enqueue the catch-up tasks: deadlines missed while the worker was stopped (R13, R15),
+recordings past their retention (R4), outbox events not yet delivered (R3) and signed acts
+whose frozen documents could not be made (R18). scripts/run
+does it at every start; a production deployment runs it daily too (docs/live.md)."""
 
 from django.core.management.base import BaseCommand
 
+from courtvcs.documents.tasks import freeze_signed_acts
 from courtvcs.hearings.tasks import fire_due_deadlines
 from courtvcs.live.tasks import destroy_expired_recordings
+from courtvcs.publishing.tasks import catch_up_outbox
 
 
 class Command(BaseCommand):
-    help = "Enqueue the deadline and recording-retention catch-ups for the task worker."
+    help = "Enqueue the deadline, recording-retention, outbox and act-freezing catch-ups for the task worker."
 
     def handle(self, *args, **options):
         fire_due_deadlines.enqueue()
         destroy_expired_recordings.enqueue()
+        catch_up_outbox.enqueue()
+        freeze_signed_acts.enqueue()
         self.stdout.write("catch-up tasks enqueued")

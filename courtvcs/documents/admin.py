@@ -1,0 +1,27 @@
+from django.contrib import admin
+
+from .models import Document
+
+
+@admin.register(Document)
+class DocumentAdmin(admin.ModelAdmin):
+    """The case files, read-only: documents are made on the case file page and never edited."""
+
+    list_display = ["hearing", "kind", "source_id", "language", "version", "is_draft", "frozen", "created_at",
+                    "pdf_sha256"]
+    list_filter = ["kind", "language", "frozen", "is_draft"]
+    search_fields = ["hearing__case_number", "pdf_sha256", "docx_sha256"]
+    exclude = ["pdf", "docx"]
+    list_select_related = ["hearing"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("pdf", "docx")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
