@@ -26,13 +26,13 @@ def test_r15_r20_r22_secretary_runs_the_hearing_day_and_the_judge_declares_a_bre
     page = secretary.go(f"/hearings/{flow.hearing_id}/")
     secretary.shot("ready")
     page.click("form[data-action=connect] button")
-    page.wait_for_selector("[data-status=connected]")
+    page.wait_for_selector("#console h1 [data-status=connected]")
     secretary.shot("connected")
     assert status_of(flow.hearing_id) == "connected"
 
     # R19 the secretary calls the participants in; R20 checks the defence lawyer on mobile VCS.
     page.click("form[data-action=call_in] button")
-    page.wait_for_selector("[data-status=in_session]")
+    page.wait_for_selector("#console h1 [data-status=in_session]")
     lawyer = next(p for p in Hearing.objects.get(pk=flow.hearing_id).participants.all()
                   if p.mode == "mobile_vcs")
     row = page.locator("tr", has_text=lawyer.full_name)
@@ -49,7 +49,7 @@ def test_r15_r20_r22_secretary_runs_the_hearing_day_and_the_judge_declares_a_bre
     jpage = judge.go(f"/hearings/{flow.hearing_id}/")
     jpage.locator("form[data-action=declare_break] textarea").fill("Нет звука из СИЗО")
     jpage.click("form[data-action=declare_break] button")
-    jpage.wait_for_selector("[data-status=technical_break]")
+    jpage.wait_for_selector("#console h1 [data-status=technical_break]")
     judge.shot("break")
     assert "Перерыв по техническим причинам" in jpage.inner_text("h1")
 
@@ -57,9 +57,9 @@ def test_r15_r20_r22_secretary_runs_the_hearing_day_and_the_judge_declares_a_bre
     page.wait_for_selector("#timeline li[data-kind=declare_break]", timeout=12_000)
     page.reload()
     page.click("form[data-action=reconnect] button")
-    page.wait_for_selector("[data-status=in_session]")
+    page.wait_for_selector("#console h1 [data-status=in_session]")
     page.click("form[data-action=close] button")
-    page.wait_for_selector("[data-status=closed]")
+    page.wait_for_selector("#console h1 [data-status=closed]")
     secretary.shot("closed")
     assert status_of(flow.hearing_id) == "closed"
     kinds = page.locator("#timeline li").evaluate_all("els => els.map(e => e.dataset.kind)")
