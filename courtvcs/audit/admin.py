@@ -3,11 +3,9 @@ from django.contrib import admin
 from .models import AuditEntry
 
 
-@admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
-    list_display = ["at", "actor_label", "action", "object_type", "object_id", "rule"]
-    list_filter = ["action", "object_type"]
-    search_fields = ["object_id", "actor_label", "action"]
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records nobody edits by hand (the audit log, frozen documents, the outbox): shown,
+    never added, changed or deleted from the admin."""
 
     def has_add_permission(self, request):
         return False
@@ -17,3 +15,10 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyAdmin):
+    list_display = ["at", "actor_label", "action", "object_type", "object_id", "rule"]
+    list_filter = ["action", "object_type"]
+    search_fields = ["object_id", "actor_label", "action"]

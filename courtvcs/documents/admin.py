@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from courtvcs.audit.admin import ReadOnlyAdmin
+
 from .models import Document
 
 
 @admin.register(Document)
-class DocumentAdmin(admin.ModelAdmin):
+class DocumentAdmin(ReadOnlyAdmin):
     """The case files, read-only: documents are made on the case file page and never edited."""
 
     list_display = ["hearing", "kind", "source_id", "language", "version", "is_draft", "frozen", "created_at",
@@ -16,12 +18,3 @@ class DocumentAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).defer("pdf", "docx")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

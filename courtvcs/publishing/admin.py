@@ -4,6 +4,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from courtvcs.audit.admin import ReadOnlyAdmin
+
 from . import selectors
 from .models import OutboxEvent
 from .services import delivery
@@ -28,7 +30,7 @@ class DeliveryFilter(admin.SimpleListFilter):
 
 
 @admin.register(OutboxEvent)
-class OutboxEventAdmin(admin.ModelAdmin):
+class OutboxEventAdmin(ReadOnlyAdmin):
     """R3: what went to the courts' information system, and what is still waiting.
 
     Read-only: events are written with the changes they describe and settled by the
@@ -42,15 +44,6 @@ class OutboxEventAdmin(admin.ModelAdmin):
     ordering = ["-created_at", "-id"]
     actions = ["retry_now"]
     list_select_related = False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def changelist_view(self, request, extra_context=None):
         extra_context = {**(extra_context or {}), "outbox": selectors.outbox_summary(),
