@@ -12,6 +12,8 @@ from typing import Protocol
 from django.conf import settings
 from django.utils.module_loading import import_string
 
+from .turn import ice_config
+
 
 class MediaPlane(Protocol):
     name: str
@@ -38,8 +40,7 @@ class MeshPlane:
         return settings.COURTVCS_P2P_MAX_SITES
 
     def client_config(self, seat) -> dict:
-        return {"plane": self.name, "iceServers": settings.COURTVCS_ICE_SERVERS,
-                "maxSites": self.max_sites()}
+        return {"plane": self.name, **ice_config(seat), "maxSites": self.max_sites()}
 
     def room_opened(self, room: str) -> None:
         """A mesh has no server-side room."""
