@@ -90,3 +90,40 @@ class RecordingChunk(models.Model):
         ordering = ["recording", "seq"]
         constraints = [models.UniqueConstraint(fields=["recording", "seq"],
                                                name="recording_chunk_once_per_seq")]
+
+
+class JanusRoom(models.Model):
+    """A VideoRoom on one Janus server of the pool, carrying one hearing's (or test
+    session's) call when the Janus plane serves it (courtvcs/live/janus.py).
+
+    Every application node reads the room from here, so whichever node a page reaches
+    finds the same Janus room. The room's secret (to edit or destroy it) never leaves the
+    server side; the PIN goes to the seated pages only, with a per-participant token.
+    """
+
+    room = models.CharField(max_length=40)  # the signalling room: "hearing-12", "test-5"
+    hearing = models.ForeignKey("hearings.Hearing", on_delete=models.CASCADE, related_name="janus_rooms")
+    test_session = models.ForeignKey("hearings.TestSession", on_delete=models.CASCADE, null=True,
+                                     blank=True, related_name="janus_rooms")
+    server = models.CharField(max_length=64)  # the name of the pool entry (COURTVCS_JANUS_SERVERS)
+    janus_room_id = models.BigIntegerField()
+    secret = models.CharField(max_length=64)
+    pin = models.CharField(max_length=32)
+    sites = models.PositiveSmallIntegerField(default=2)  # the sites the room carries: its load
+    record = models.BooleanField(default=False)
+    rec_dir = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField()
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["server", "closed_at"])]
+        constraints = [
+            models.UniqueConstraint(fields=["room"], condition=Q(closed_at__isnull=True),
+                                    name="one_open_janus_room_per_room"),
+            models.UniqueConstraint(fields=["server", "janus_room_id"],
+                                    name="janus_room_id_once_per_server"),
+        ]
+
+    def __str__(self):
+        return f"{self.room} on {self.server} ({self.janus_room_id})"
