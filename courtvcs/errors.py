@@ -24,16 +24,19 @@ class RuleViolation(DomainError):
 
     status = 409
 
-    def __init__(self, rule: str, message: str, reasons: Sequence[str] = ()):
+    def __init__(self, rule: str, message: str, reasons: Sequence[str] = (), *,
+                 extra: dict | None = None):
         self.rule = rule
         self.reasons = [str(r) for r in reasons]
+        # Machine-readable details a client can act on (e.g. the conflicting bookings).
+        self.extra = extra or {}
         super().__init__(f"{rule}: {message}")
 
     def payload(self) -> dict:
         body = {"detail": self.message, "rule": self.rule}
         if self.reasons:
             body["reasons"] = self.reasons
-        return body
+        return {**body, **self.extra}
 
 
 class Forbidden(DomainError):

@@ -67,6 +67,11 @@ def _fmt(moment: dt.datetime) -> str:
     return kztime.format_local(moment)
 
 
+def _busy(b: EndpointBooking) -> str:
+    return (_("%(endpoint)s is busy from %(start)s to %(end)s.")
+            % {"endpoint": b.endpoint, "start": _fmt(b.starts_at), "end": _fmt(b.ends_at)})
+
+
 def possibility_problems(*, endpoints: Sequence[Endpoint], starts_at: dt.datetime,
                          duration_minutes: int, exclude_hearing_id: int | None = None,
                          needs_test_session: bool = True) -> list[str]:
@@ -100,9 +105,7 @@ def possibility_problems(*, endpoints: Sequence[Endpoint], starts_at: dt.datetim
             .select_related("endpoint__organisation").order_by("starts_at"))
     if exclude_hearing_id is not None:
         busy = busy.exclude(hearing_id=exclude_hearing_id)
-    for b in busy:
-        problems.append(_("%(endpoint)s is busy from %(start)s to %(end)s.")
-                        % {"endpoint": b.endpoint, "start": _fmt(b.starts_at), "end": _fmt(b.ends_at)})
+    problems.extend(_busy(b) for b in busy)
     institution_ids = {e.organisation_id for e in endpoints if e.organisation.is_institution}
     for s in suspensions_overlapping(institution_ids, start, end):
         problems.append(_("VCS at %(institution)s is suspended (%(reason)s) (R24).")
@@ -134,9 +137,24 @@ def hold_endpoints(hearing: Hearing, endpoints: Sequence[Endpoint]) -> None:
             EndpointBooking.objects.bulk_create(
                 [EndpointBooking(endpoint=e, hearing=hearing, starts_at=start, ends_at=end) for e in endpoints])
     except IntegrityError:
-        # The database's own guard (migration 0004) caught an overlap the checks above missed.
-        raise RuleViolation("R10", _("VCS is not technically possible for this slot."),
-                            [_("An endpoint is already booked in this period.")]) from None
+        # The database's own guard (migration 0004: an exclusion constraint on PostgreSQL,
+        # triggers on SQLite) caught an overlap that the checks above missed or that a
+        # concurrent booking committed in between. The savepoint is gone, so the bookings in
+        # the way can be read and named.
+        conflicts = list(EndpointBooking.objects
+                         .filter(endpoint__in=endpoints, active=True, starts_at__lt=end, ends_at__gt=start)
+                         .exclude(hearing=hearing).select_related("endpoint__organisation")
+                         .order_by("starts_at", "pk"))
+        reasons = [_busy(b) for b in conflicts] or [_("An endpoint is already booked in this period.")]
+        raise RuleViolation("R10", _("VCS is not technically possible for this slot."), reasons,
+                            extra={"conflicts": [booking_conflict(b) for b in conflicts]}) from None
+
+
+def booking_conflict(b: EndpointBooking) -> dict:
+    """A booking in the way, as the 409 names it: which endpoint, which hearing, when (UTC)."""
+    return {"booking_id": b.pk, "endpoint_id": b.endpoint_id, "endpoint": str(b.endpoint),
+            "hearing_id": b.hearing_id, "starts_at": b.starts_at.isoformat(),
+            "ends_at": b.ends_at.isoformat()}
 
 
 def release_endpoints(hearing: Hearing) -> None:

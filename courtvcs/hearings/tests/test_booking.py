@@ -413,3 +413,29 @@ def test_r10_the_database_refuses_an_overlapping_booking_of_one_endpoint(world, 
     EndpointBooking.objects.filter(pk=held.pk).update(active=False)
     EndpointBooking.objects.filter(pk=moved.pk).update(starts_at=held.starts_at, ends_at=held.ends_at)
     assert EndpointBooking.objects.filter(endpoint=world.room, active=True).count() == 1
+
+
+def test_r10_a_booking_past_the_services_checks_gets_a_409_naming_the_booking_in_the_way(
+        world, api, clock, monkeypatch):
+    """Code that skips the slot checks (a bug, a script) still cannot double-book: the
+    database refuses, and the secretary gets a 409 naming R10 and the booking in the way."""
+    from courtvcs.hearings.services import booking
+
+    first = Flow(world, api, clock)
+    first.book()
+    held = list(EndpointBooking.objects.filter(hearing_id=first.hearing_id, active=True)
+                .order_by("starts_at", "pk"))
+    assert {b.endpoint for b in held} == {world.room, *first.remote}
+    monkeypatch.setattr(booking, "possibility_problems", lambda **kwargs: [])
+    hearings_before = Hearing.objects.count()
+    second = Flow(world, api, clock)
+    body = refused(second.as_(world.secretary).post("/hearings", second.payload()))
+    # Every booking in the way: the courtroom and the detention centre's room.
+    assert body["conflicts"] == [{
+        "booking_id": b.pk, "endpoint_id": b.endpoint_id, "endpoint": str(b.endpoint),
+        "hearing_id": first.hearing_id, "starts_at": b.starts_at.isoformat(),
+        "ends_at": b.ends_at.isoformat()} for b in held]
+    one_with(body["reasons"], str(world.room), "busy")
+    # Nothing half-written: no second hearing, the first one's booking untouched.
+    assert Hearing.objects.count() == hearings_before
+    assert list(EndpointBooking.objects.filter(active=True).order_by("starts_at", "pk")) == held
