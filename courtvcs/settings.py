@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -208,6 +209,28 @@ COURTVCS_TEST_CALL = {
 
 # R17, R20: a mobile-VCS link works until this long after the hearing's expected end.
 COURTVCS_MOBILE_LINK_GRACE_MINUTES = 120
+
+# --- TURN (coturn) -------------------------------------------------------------------------
+# Relay servers for sites whose networks let no direct media through (deploy/coturn/).
+# Comma-separated, e.g. "turn:turn.example.kz:3478?transport=udp,turns:turn.example.kz:5349".
+# Empty: no TURN (COURTVCS_ICE_SERVERS above still gives the STUN servers).
+COURTVCS_TURN_URLS = [u.strip() for u in os.environ.get("COURTVCS_TURN_URLS", "").split(",") if u.strip()]
+# coturn's static-auth-secret (use-auth-secret): from the environment or from a file. (The
+# realm is coturn's alone, COURTVCS_TURN_REALM in deploy/coturn/run-turnserver.sh.)
+COURTVCS_TURN_SECRET = os.environ.get("COURTVCS_TURN_SECRET", "") or (
+    Path(os.environ["COURTVCS_TURN_SECRET_FILE"]).read_text().strip()
+    if os.environ.get("COURTVCS_TURN_SECRET_FILE") else "")
+# A seat's TURN credentials expire this long after its call's expected end.
+COURTVCS_TURN_GRACE_MINUTES = int(os.environ.get("COURTVCS_TURN_GRACE_MINUTES",
+                                                 str(COURTVCS_MOBILE_LINK_GRACE_MINUTES)))
+# "relay": browsers send media only through TURN (sites whose policy forbids direct media).
+COURTVCS_ICE_TRANSPORT_POLICY = os.environ.get("COURTVCS_ICE_TRANSPORT_POLICY", "all")
+if COURTVCS_TURN_URLS and not COURTVCS_TURN_SECRET:
+    raise ImproperlyConfigured("COURTVCS_TURN_URLS is set but COURTVCS_TURN_SECRET(_FILE) is not")
+if COURTVCS_ICE_TRANSPORT_POLICY not in {"all", "relay"}:
+    raise ImproperlyConfigured('COURTVCS_ICE_TRANSPORT_POLICY is "all" or "relay"')
+if COURTVCS_ICE_TRANSPORT_POLICY == "relay" and not COURTVCS_TURN_URLS:
+    raise ImproperlyConfigured("COURTVCS_ICE_TRANSPORT_POLICY=relay needs COURTVCS_TURN_URLS")
 
 # R4: recordings, their chunks, and how long they are kept before they are destroyed.
 COURTVCS_RECORDINGS_DIR = Path(os.environ.get("COURTVCS_RECORDINGS_DIR", VAR_DIR / "recordings"))

@@ -5,6 +5,7 @@ test session's (the court's technician and the remote site's technician, R13). A
 says which site a connection speaks for; a person with no seat is not let in.
 """
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -47,6 +48,9 @@ class Seat:
     mobile_link_id: int | None = None
     remote_site_id: int | None = None
     expected_sites: int = 1   # the sites the room will carry: the mesh has a limit
+    # When the call is expected to be over: the hearing's expected end, or the moment a
+    # test session must be held by. TURN credentials are made to last until then (turn.py).
+    call_ends_at: dt.datetime | None = None
 
     @property
     def is_test(self) -> bool:
@@ -78,7 +82,7 @@ def hearing_seat(user, hearing_id: int, mobile_link=None) -> Seat | None:
         return Seat(room=room, hearing_id=hearing_id, site=f"mobile-{participant.pk}", kind=MOBILE,
                     label=_("%(role)s, mobile VCS") % {"role": participant.get_procedural_role_display()},
                     participant_id=participant.pk, mobile_link_id=mobile_link.pk,
-                    expected_sites=_expected_sites(hearing))
+                    expected_sites=_expected_sites(hearing), call_ends_at=hearing.ends_at)
     if user is None or not user.is_authenticated:
         return None
     try:
@@ -87,7 +91,7 @@ def hearing_seat(user, hearing_id: int, mobile_link=None) -> Seat | None:
         return None
     rel = access.relations(user, hearing)
     common = {"room": room, "hearing_id": hearing_id, "user_id": user.pk,
-              "expected_sites": _expected_sites(hearing)}
+              "expected_sites": _expected_sites(hearing), "call_ends_at": hearing.ends_at}
     if COURT in rel and user.role == Role.SECRETARY:
         # The secretary's console is the courtroom's VCS terminal (R15, R19-R22).
         return Seat(site=COURTROOM, kind=COURTROOM, label=_courtroom_label(hearing), may_mute_sites=True,
@@ -118,7 +122,7 @@ def test_seat(user, test_session_id: int) -> Seat | None:
     if not access.visible_hearings(user, hearing_id=hearing.pk).filter(pk=hearing.pk).exists():
         return None
     common = {"room": f"test-{ts.pk}", "hearing_id": hearing.pk, "test_session_id": ts.pk,
-              "user_id": user.pk, "expected_sites": 2}
+              "user_id": user.pk, "expected_sites": 2, "call_ends_at": ts.must_be_held_before}
     if user.organisation_id == hearing.court_id and user.role == Role.COURT_TECHNICIAN:
         return Seat(site=COURTROOM, kind=COURTROOM, label=_courtroom_label(hearing),
                     reports_sites=True, **common)
