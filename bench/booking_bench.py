@@ -290,8 +290,9 @@ def seed_hearings(country: Country, calendar: Calendar, rng: random.Random, coun
     window = dt.timedelta(minutes=30)
     future_days = sum(1 for d in calendar.days if d > calendar.today)
     future_share = future_days / len(calendar.days)
-    # ~5% of all hearings wait for the coordinator: a share of the future ones.
-    share = PENDING_SHARE / future_share
+    # ~5% of all hearings wait for the coordinator: a share of the future ones (none when
+    # the calendar is all past, as growth_bench.py's history is).
+    share = PENDING_SHARE / future_share if future_share else 0.0
     others = sum(w for s, w in FUTURE_STATUSES if s != "awaiting_agreement")
     pending_weight = others * share / (1 - share)
     future = tuple((s, pending_weight if s == "awaiting_agreement" else w)
