@@ -135,12 +135,25 @@ MAILERS = {"default": {"BACKEND": os.environ.get("EMAIL_BACKEND",
                                                 "django.core.mail.backends.console.EmailBackend")}}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "courtvcs@localhost")
 
+# --- Several nodes (Redis channel layer, workers) ----------------------------------------
+# With REDIS_URL the nodes' signalling, console pushes and the task workers' live updates
+# cross processes through Redis (docs/deploy.md). Redis pub/sub by default: one PUBLISH per
+# message and group, pushed to the subscribed nodes, memberships held by each node so a
+# node that dies leaves none behind (no group expiry to outlast a hearing day). "queues" is
+# channels-redis' sorted-set layer: messages wait up to `expiry` for a node that is busy,
+# at several Redis round trips each (figures: bench/README.md, multinode).
+# Pub/sub ignores Redis' database number: the prefix keeps installations on one Redis apart.
 REDIS_URL = os.environ.get("REDIS_URL", "")
-if REDIS_URL:
-    CHANNEL_LAYERS = {
-        "default": {"BACKEND": "channels_redis.core.RedisChannelLayer",
-                    "CONFIG": {"hosts": [REDIS_URL]}}
-    }
+COURTVCS_CHANNEL_PREFIX = os.environ.get("COURTVCS_CHANNEL_PREFIX", "courtvcs")
+if REDIS_URL and os.environ.get("COURTVCS_REDIS_LAYER", "pubsub") == "queues":
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {
+        "hosts": [REDIS_URL], "prefix": COURTVCS_CHANNEL_PREFIX,
+        # One sorted set holds every message in flight to a node (all its sockets): 100,
+        # the default, is reached by one busy room's candidates and quality reports.
+        "capacity": 5000, "expiry": 60, "group_expiry": 2 * 24 * 3600}}}
+elif REDIS_URL:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+                                  "CONFIG": {"hosts": [REDIS_URL], "prefix": COURTVCS_CHANNEL_PREFIX}}}
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "courtvcs.live.layers.CourtInMemoryChannelLayer"}}
 

@@ -17,8 +17,10 @@ import datetime as dt
 import hashlib
 import hmac
 import ipaddress
+import json
 import logging
 import os
+import re
 import secrets
 import shutil
 import socket
@@ -39,6 +41,7 @@ from courtvcs.hearings.models import Hearing, TestSession
 from courtvcs.hearings.tests.flow import Flow
 from courtvcs.live import seats
 from courtvcs.live.media import MeshPlane
+from courtvcs.live.tests.test_mobile import booked, issued_token, opened, person
 from courtvcs.live.turn import ice_config, turn_password
 from tests.e2e.network import IsolatedHost, can_isolate
 
@@ -104,6 +107,20 @@ def test_r13_turn_credentials_of_a_test_session_last_until_it_must_be_held(world
     turn = turn_server_of(ice_config(seat))
     assert expiry_of(turn["username"]) == ts.must_be_held_before + dt.timedelta(minutes=120)
     assert turn["username"].endswith(f":test-{ts.pk}.courtroom")
+
+
+def test_r20_the_mobile_precall_check_gets_the_participants_own_turn_credentials(world, api, clock,
+                                                                                   turn_settings):
+    """The pre-call network check looks for a relay route: it needs credentials to find one."""
+    flow = booked(world, api, clock)
+    lawyer = person(flow, "defence_lawyer")
+    browser, _answer = opened(issued_token(world, flow, lawyer))
+    page = browser.get("/live/join/").content.decode()
+    servers = json.loads(re.search(r'<script[^>]*id="ice-servers"[^>]*>(.*?)</script>', page, re.S).group(1))
+    turn = turn_server_of({"iceServers": servers})
+    assert turn["username"].endswith(f":hearing-{flow.hearing_id}.mobile-{lawyer.pk}")
+    hearing = Hearing.objects.get(pk=flow.hearing_id)
+    assert expiry_of(turn["username"]) == hearing.ends_at + dt.timedelta(minutes=120)
 
 
 def test_no_turn_configured_gives_the_stun_servers_only(world, api, clock, settings):

@@ -21,7 +21,9 @@ from courtvcs.hearings import access
 from courtvcs.pages import Outcome, attempt
 
 from ..models import MobileLink
+from ..seats import hearing_seat
 from ..services import mobile
+from ..turn import ice_config
 
 # The waiting room and the call are the signalling work's page (live:mobile_room).
 ROOM_PATH = "/live/join/room/"
@@ -126,7 +128,8 @@ def precall(request):
         "hearing": link.hearing,
         "participant": link.participant,
         "room_url": ROOM_PATH,
-        "ice_servers": settings.COURTVCS_ICE_SERVERS,
+        # The participant's own TURN credentials, so the check can see a relay route.
+        "ice_servers": ice_config(hearing_seat(None, link.hearing_id, mobile_link=link))["iceServers"],
         "texts": _precall_texts(),
         "limits": {"health_url": HEALTH_PATH, "http_rounds": 5, "http_timeout_ms": 5000,
                    "rtt_ok_ms": quality["MAX_RTT_MS"], "ice_timeout_ms": 6000,

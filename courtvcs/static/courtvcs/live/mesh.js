@@ -19,7 +19,8 @@ class PeerLink {
     this.lastRestart = 0;
     this.pending = [];
     this.createdAt = Date.now();
-    const pc = new RTCPeerConnection({ iceServers: plane.iceServers });
+    // "relay" (iceTransportPolicy from live/turn.py): media only through the TURN relay.
+    const pc = new RTCPeerConnection({ iceServers: plane.iceServers, iceTransportPolicy: plane.iceTransportPolicy || "all" });
     this.pc = pc;
     // Of two peers, the impolite one makes the first offer; the other adds its camera and
     // microphone to the transceivers of that offer (see apply), so the first negotiation
@@ -203,8 +204,8 @@ class PeerLink {
 }
 
 export class MeshPlane {
-  constructor({ iceServers, localStream, sendSignal, onTrack, onLinkState, myPeerId }) {
-    Object.assign(this, { iceServers, localStream, sendSignal, onTrack, onLinkState, myPeerId });
+  constructor({ iceServers, iceTransportPolicy, localStream, sendSignal, onTrack, onLinkState, myPeerId }) {
+    Object.assign(this, { iceServers, iceTransportPolicy, localStream, sendSignal, onTrack, onLinkState, myPeerId });
     this.links = new Map();
     this.watchdog = setInterval(() => this.links.forEach((link) => link.watch()), 1000);
   }

@@ -155,6 +155,7 @@ export class Room {
       const { MeshPlane } = await import(`./${this.welcome.plane.plane}.js`);
       this.plane = new MeshPlane({
         iceServers: this.welcome.plane.iceServers, localStream: this.localStream,
+        iceTransportPolicy: this.welcome.plane.iceTransportPolicy,
         myPeerId: this.welcome.peer,
         sendSignal: (to, data) => this.signalling.send({ type: "signal", to, data: JSON.parse(JSON.stringify(data)) }),
         onTrack: (peerId, stream) => this.onRemoteStream(peerId, stream),
