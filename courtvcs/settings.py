@@ -251,6 +251,18 @@ COURTVCS_RECORDING_RETENTION_DAYS = int(os.environ.get("COURTVCS_RECORDING_RETEN
 COURTVCS_RECORDING_CHUNK_MAX_BYTES = 16 * 1024 * 1024
 COURTVCS_RECORDING_CHUNK_SECONDS = 5
 
+# --- Server recording (courtvcs.live.services.server_recording): R4 with the Janus plane.
+# Janus' .mjr files are converted with janus-pp-rec (Debian janus-tools) and muxed with ffmpeg
+# into one WebM per site, then kept under COURTVCS_RECORDINGS_DIR like the console's recordings.
+COURTVCS_JANUS_PP_REC = os.environ.get("COURTVCS_JANUS_PP_REC", "janus-pp-rec")
+COURTVCS_FFMPEG = os.environ.get("COURTVCS_FFMPEG", "ffmpeg")
+COURTVCS_FFPROBE = os.environ.get("COURTVCS_FFPROBE", "ffprobe")
+# A room whose recording could not be attached is tried again this many times in all, the
+# n-th retry n * RETRY_SECONDS later; each failure is on the hearing's timeline.
+COURTVCS_SERVER_RECORDING_ATTEMPTS = int(os.environ.get("COURTVCS_SERVER_RECORDING_ATTEMPTS", "3"))
+COURTVCS_SERVER_RECORDING_RETRY_SECONDS = int(
+    os.environ.get("COURTVCS_SERVER_RECORDING_RETRY_SECONDS", "300"))
+
 # --- Documents (courtvcs.documents): R13 letters, R18 acts, R21 protocol marks, R24 notices.
 # A directory whose files replace the default document templates of the same name
 # (<kind>.<lang>.html, <kind>.<lang>.docx, terms.<lang>.json, _layout.html; docs/documents.md).

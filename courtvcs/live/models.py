@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from .choices import RecordingStatus
+from .choices import RecordingSource, RecordingStatus
 
 USER = settings.AUTH_USER_MODEL
 
@@ -44,7 +44,8 @@ class MobileLink(models.Model):
 
 
 class Recording(models.Model):
-    """R4: the hearing's recording, uploaded by the courtroom console in chunks."""
+    """R4: the hearing's recording: uploaded by the courtroom console in chunks, or made by
+    the server (a Janus VideoRoom's recording of one site, converted to one WebM file)."""
 
     hearing = models.ForeignKey("hearings.Hearing", on_delete=models.PROTECT,
                                 related_name="recordings")
@@ -52,7 +53,9 @@ class Recording(models.Model):
                               default=RecordingStatus.RECORDING)
     mime_type = models.CharField(max_length=64)
     started_at = models.DateTimeField()
-    started_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    # None for a recording made by the server: nobody started it.
+    started_by = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
     stopped_at = models.DateTimeField(null=True, blank=True)
     size_bytes = models.BigIntegerField(default=0)
     chunk_count = models.PositiveIntegerField(default=0)
@@ -62,11 +65,22 @@ class Recording(models.Model):
     destroyed_at = models.DateTimeField(null=True, blank=True)
     destroyed_by = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, blank=True,
                                      related_name="+")
+    # Who made it: the courtroom console (browser) or the server (Janus, one file per site).
+    source = models.CharField(max_length=8, choices=RecordingSource.choices,
+                              default=RecordingSource.CONSOLE)
+    # A server recording is one site's: "courtroom", "remote-<id>", "mobile-<participant id>"
+    # and the label the other sites saw on its tile (no personal data).
+    site = models.CharField(max_length=64, blank=True)
+    site_label = models.CharField(max_length=200, blank=True)
+    # A server recording's origin (SHA-256 of its Janus rec_dir and feed id): attached once.
+    server_key = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["-started_at", "-id"]
         indexes = [models.Index(fields=["status", "keep_until"])]
         constraints = [
+            models.UniqueConstraint(fields=["server_key"], condition=~Q(server_key=""),
+                                    name="server_recording_attached_once"),
             models.CheckConstraint(condition=Q(status__in=RecordingStatus.values),
                                    name="recording_status_valid"),
             models.CheckConstraint(condition=~Q(status=RecordingStatus.DESTROYED)

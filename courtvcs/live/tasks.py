@@ -3,11 +3,15 @@
 R4: when a recording is complete, a task is enqueued to run at its keep_until and destroy
 it; `destroy_expired_recordings` catches up on any missed while the worker was stopped
 (run it daily, or after restoring a backup).
+
+R4 with Janus: `attach_room_recordings` converts a destroyed room's .mjr files into one WebM
+per site and attaches them to the hearing (services/server_recording.py); it is enqueued by
+`server_recording.room_finished` and re-enqueues itself when a feed fails, a few times.
 """
 
 from django.tasks import task
 
-from .services import recordings
+from .services import recordings, server_recording
 
 
 @task()
@@ -18,3 +22,10 @@ def destroy_recording_when_due(recording_id: int) -> str:
 @task()
 def destroy_expired_recordings() -> int:
     return recordings.destroy_expired()
+
+
+@task()
+def attach_room_recordings(hearing_id: int, rec_dir: str, feeds: dict | None = None,
+                           attempt: int = 1) -> dict:
+    return server_recording.attach(hearing_id=hearing_id, rec_dir=rec_dir, feeds=feeds,
+                                   attempt=attempt).as_dict()

@@ -1,0 +1,279 @@
+"""A recorded Janus VideoRoom with real WebRTC publishers, for the server-recording tests (R4).
+
+Janus records only what WebRTC publishers send it, so the .mjr files the tests convert are
+made the honest way: a Janus started here (only the HTTP transport and the VideoRoom plugin,
+no token auth: this Janus is reached by the test alone, on loopback and the machine's own
+address) and Chromium with its fake camera (test pattern) and microphone (beeps), one page
+per site, publishing into a room created with `record: true` and its own `rec_dir`.
+The signalling is done from Python over Janus' HTTP API; the page only holds the
+RTCPeerConnection (non-trickle: the offer carries its candidates, Janus' answer carries its).
+
+    with JanusServer(workdir) as janus:
+        files = janus.record_room(browser, rec_dir, sites=["courtroom", "remote-3"], seconds=3)
+
+Run as a script to refresh the small samples the unit tests use:
+    .venv/bin/python -m tests.e2e.janus_publish courtvcs/live/tests/data/mjr
+"""
+
+from __future__ import annotations
+
+import http.server
+import itertools
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import httpx
+
+JANUS = shutil.which("janus") or "/usr/bin/janus"
+PLUGINS = "/usr/lib/x86_64-linux-gnu/janus/plugins"
+TRANSPORTS = "/usr/lib/x86_64-linux-gnu/janus/transports"
+
+PAGE = b"""<!doctype html><meta charset="utf-8"><title>publisher</title>
+<script>
+window.publish = async () => {
+  const stream = await navigator.mediaDevices.getUserMedia(
+    {audio: true, video: {width: 320, height: 240, frameRate: 15}});
+  const pc = new RTCPeerConnection({iceServers: []});
+  for (const track of stream.getTracks()) pc.addTransceiver(track, {direction: "sendonly"});
+  await pc.setLocalDescription(await pc.createOffer());
+  await new Promise((done) => {
+    if (pc.iceGatheringState === "complete") return done();
+    pc.addEventListener("icegatheringstatechange", () => {
+      if (pc.iceGatheringState === "complete") done();
+    });
+  });
+  window.pc = pc;
+  return pc.localDescription.sdp;
+};
+window.answer = async (sdp) => {
+  await window.pc.setRemoteDescription({type: "answer", sdp});
+};
+window.sent = async () => {
+  let bytes = 0;
+  (await window.pc.getStats()).forEach((s) => { if (s.type === "outbound-rtp") bytes += s.bytesSent; });
+  return {ice: window.pc.iceConnectionState, bytes};
+};
+</script>"""
+
+
+def janus_available() -> bool:
+    return os.path.exists(JANUS) and os.path.isdir(PLUGINS)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _config(folder: Path, port: int) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "janus.jcfg").write_text(f"""general: {{
+    configs_folder = "{folder}"
+    plugins_folder = "{PLUGINS}"
+    transports_folder = "{TRANSPORTS}"
+    debug_level = 3
+    admin_secret = "{secrets.token_hex(16)}"
+}}
+media: {{
+    rtp_port_range = "40000-49999"
+}}
+nat: {{
+    ice_ignore_list = "vmnet,veth,cvh"
+}}
+plugins: {{
+    disable = "libjanus_audiobridge.so,libjanus_duktape.so,libjanus_echotest.so,libjanus_lua.so,libjanus_nosip.so,libjanus_recordplay.so,libjanus_sip.so,libjanus_streaming.so,libjanus_textroom.so,libjanus_videocall.so,libjanus_voicemail.so"
+}}
+transports: {{
+    disable = "libjanus_mqtt.so,libjanus_nanomsg.so,libjanus_pfunix.so,libjanus_rabbitmq.so,libjanus_websockets.so"
+}}
+events: {{
+    broadcast = false
+}}
+""")
+    (folder / "janus.transport.http.jcfg").write_text(f"""general: {{
+    json = "compact"
+    base_path = "/janus"
+    http = true
+    port = {port}
+    ip = "127.0.0.1"
+    https = false
+}}
+admin: {{
+    admin_http = false
+}}
+""")
+    (folder / "janus.plugin.videoroom.jcfg").write_text("general: {\n}\n")
+
+
+class _Page(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):  # noqa: N802 (the stdlib's name)
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(PAGE)))
+        self.end_headers()
+        self.wfile.write(PAGE)
+
+    def log_message(self, *args):
+        pass
+
+
+class JanusServer:
+    """One Janus process on a free port, with a page server for the publishers."""
+
+    def __init__(self, workdir: Path):
+        self.workdir = Path(workdir)
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}/janus"
+        self._tx = itertools.count(1)
+        self.proc: subprocess.Popen | None = None
+        self.page_server: http.server.ThreadingHTTPServer | None = None
+
+    # -- process ----------------------------------------------------------------------------
+    def start(self, timeout: float = 20.0) -> JanusServer:
+        conf = self.workdir / "conf"
+        _config(conf, self.port)
+        self.log = (self.workdir / "janus.log").open("wb")
+        self.proc = subprocess.Popen([JANUS, f"--configs-folder={conf}", "--disable-colors"],
+                                     stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + timeout
+        while True:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"janus exited ({self.proc.returncode}); see {self.log.name}")
+            try:
+                if httpx.get(self.url + "/info", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"janus did not answer in {timeout}s; see {self.log.name}")
+            time.sleep(0.2)
+        self.page_server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Page)
+        threading.Thread(target=self.page_server.serve_forever, daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        if self.page_server is not None:
+            self.page_server.shutdown()
+            self.page_server.server_close()
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        if getattr(self, "log", None):
+            self.log.close()
+
+    def __enter__(self) -> JanusServer:
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    @property
+    def page_url(self) -> str:
+        return f"http://127.0.0.1:{self.page_server.server_address[1]}/"
+
+    # -- Janus API --------------------------------------------------------------------------
+    def _post(self, path: str, body: dict) -> dict:
+        body = {**body, "transaction": f"t{next(self._tx)}"}
+        answer = httpx.post(self.url + path, json=body, timeout=10).json()
+        if answer.get("janus") == "error":
+            raise RuntimeError(f"janus: {answer['error']}")
+        return answer
+
+    def _handle(self) -> tuple[int, int]:
+        session = self._post("", {"janus": "create"})["data"]["id"]
+        handle = self._post(f"/{session}", {"janus": "attach",
+                                            "plugin": "janus.plugin.videoroom"})["data"]["id"]
+        return session, handle
+
+    def _request(self, session: int, handle: int, body: dict, jsep: dict | None = None) -> dict:
+        message = {"janus": "message", "body": body, **({"jsep": jsep} if jsep else {})}
+        answer = self._post(f"/{session}/{handle}", message)
+        if answer.get("janus") == "success":
+            return {"data": answer["plugindata"]["data"]}
+        # Asynchronous: the result comes as an event on the session's long poll.
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            event = httpx.get(f"{self.url}/{session}?maxev=1", timeout=35).json()
+            if event.get("janus") == "event" and event.get("sender") == handle:
+                data = event["plugindata"]["data"]
+                if "error" in data:
+                    raise RuntimeError(f"videoroom: {data['error']}")
+                return {"data": data, "jsep": event.get("jsep")}
+        raise RuntimeError("no answer from the videoroom")
+
+    def record_room(self, browser, rec_dir: Path, *, sites: list[str], seconds: float = 3.0,
+                    room: int | None = None) -> list[Path]:
+        """Publish one fake camera+microphone per site into a recorded room for `seconds`,
+        destroy the room, and return the .mjr files Janus wrote in `rec_dir`."""
+        rec_dir = Path(rec_dir)
+        rec_dir.mkdir(parents=True, exist_ok=True)
+        room = room or secrets.randbelow(2**31) + 1
+        secret = secrets.token_hex(8)
+        session, handle = self._handle()
+        self._request(session, handle, {
+            "request": "create", "room": room, "publishers": max(len(sites), 1),
+            "record": True, "rec_dir": str(rec_dir), "audiocodec": "opus", "videocodec": "vp8",
+            "secret": secret})
+        context = browser.new_context()
+        publishers = []
+        try:
+            for site in sites:
+                page = context.new_page()
+                page.goto(self.page_url)
+                offer = page.evaluate("window.publish()")
+                s, h = self._handle()
+                result = self._request(s, h, {"request": "joinandconfigure", "room": room,
+                                              "ptype": "publisher", "display": site,
+                                              "audio": True, "video": True},
+                                       jsep={"type": "offer", "sdp": offer})
+                page.evaluate("(sdp) => window.answer(sdp)", result["jsep"]["sdp"])
+                publishers.append((page, s, h))
+            deadline = time.monotonic() + 20
+            for page, _s, _h in publishers:
+                while page.evaluate("window.sent()")["ice"] not in ("connected", "completed"):
+                    if time.monotonic() > deadline:
+                        raise RuntimeError("a publisher's ICE did not connect to Janus")
+                    time.sleep(0.1)
+            time.sleep(seconds)
+            for _page, s, h in publishers:
+                self._request(s, h, {"request": "unpublish"})
+        finally:
+            context.close()
+        # Destroying the room closes its recorders: the files are complete after this.
+        self._request(session, handle, {"request": "destroy", "room": room, "secret": secret})
+        return sorted(rec_dir.glob("*.mjr"))
+
+
+def main(out: str) -> None:
+    from playwright.sync_api import sync_playwright
+
+    target = Path(out)
+    with tempfile.TemporaryDirectory() as tmp, JanusServer(Path(tmp)) as janus, \
+            sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=[
+            "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
+            "--no-sandbox", "--disable-gpu"])
+        files = janus.record_room(browser, Path(tmp) / "rec", sites=["courtroom", "remote-7"],
+                                  seconds=2.5)
+        browser.close()
+        target.mkdir(parents=True, exist_ok=True)
+        for f in files:
+            shutil.copy(f, target / f.name)
+            print(f.name, f.stat().st_size)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
