@@ -17,9 +17,8 @@ import time
 
 import pytest
 from django.conf import settings
-from django.contrib import auth
-from django.contrib.sessions.backends.db import SessionStore
 from django.db import transaction
+from django.test import Client
 from django_tasks_db.models import DBTaskResult
 
 from courtvcs.hearings.models import Hearing
@@ -35,13 +34,10 @@ CANDIDATE = {"candidate": "candidate:1 1 udp 1677729535 10.231.1.2 51234 typ srf
 
 
 def session_cookie(user) -> str:
-    """What signing in stores: a session of this person (one browser)."""
-    store = SessionStore()
-    store[auth.SESSION_KEY] = str(user.pk)
-    store[auth.BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
-    store[auth.HASH_SESSION_KEY] = user.get_session_auth_hash()
-    store.create()
-    return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
+    """The cookie of a signed-in session of this person (one browser)."""
+    client = Client()
+    client.force_login(user)
+    return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
 
 
 class Page:
