@@ -251,6 +251,22 @@ COURTVCS_RECORDING_RETENTION_DAYS = int(os.environ.get("COURTVCS_RECORDING_RETEN
 COURTVCS_RECORDING_CHUNK_MAX_BYTES = 16 * 1024 * 1024
 COURTVCS_RECORDING_CHUNK_SECONDS = 5
 
+# --- The Janus SFU (courtvcs.live.janus) ---------------------------------------------------
+# COURTVCS_MEDIA_PLANE may also be "janus" (every call through Janus) or "mesh". With the
+# mesh, a hearing with more sites than COURTVCS_P2P_MAX_SITES goes through Janus when a pool
+# is configured. The pool, as JSON: [{"name": "janus-1", "api": "http://10.0.0.5:8088/janus",
+# "admin": "http://127.0.0.1:7088/admin", "ws": "wss://{host}/janus-ws/", "api_secret": "...",
+# "admin_secret": "...", "room_admin_key": "...", "capacity": 60}]; {host} in "ws" is the
+# host the page was served from. The three secrets are the server's (manage.py janus_config).
+COURTVCS_JANUS_SERVERS = json.loads(os.environ.get("COURTVCS_JANUS_SERVERS", "[]"))
+COURTVCS_JANUS_MAX_SITES = int(os.environ.get("COURTVCS_JANUS_MAX_SITES", "16"))
+COURTVCS_JANUS_TIMEOUT_SECONDS = float(os.environ.get("COURTVCS_JANUS_TIMEOUT_SECONDS", "5"))
+# R4: hearing rooms are recorded by Janus too (.mjr files per site, post-processed by
+# server_recording); test-session rooms never are. A pool needs this on shared storage.
+COURTVCS_JANUS_RECORD = os.environ.get("COURTVCS_JANUS_RECORD", "1") == "1"
+COURTVCS_JANUS_RECORDINGS_DIR = Path(os.environ.get("COURTVCS_JANUS_RECORDINGS_DIR",
+                                                    VAR_DIR / "janus-recordings"))
+
 # --- Server recording (courtvcs.live.services.server_recording): R4 with the Janus plane.
 # Janus' .mjr files are converted with janus-pp-rec (Debian janus-tools) and muxed with ffmpeg
 # into one WebM per site, then kept under COURTVCS_RECORDINGS_DIR like the console's recordings.

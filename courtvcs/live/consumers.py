@@ -139,11 +139,12 @@ class RoomConsumer(AsyncWebsocketConsumer):
             await self.channel_layer.group_send(self.site_group, {
                 "type": "site.replaced", "peer": self.peer, "channel": self.channel_name})
         state = await database_sync_to_async(_room_state)(self.seat, self.language)
-        plane = media_plane()
+        plane = media_plane(self.seat)
+        self.was_live = state["live"]
         await self.send_json({
             "type": "welcome", "peer": self.peer, "site": self.seat.site, "kind": self.seat.kind,
             "label": self.seat.label, "media": self.seat.media, "state": state,
-            "plane": plane.client_config(self.seat), "test": self.seat.is_test,
+            "plane": await self._plane_config(), "test": self.seat.is_test,
             "tooManySites": self.seat.expected_sites > plane.max_sites(),
             "mayMute": self.seat.may_mute_sites, "mayReconnect": self.seat.may_reconnect_sites,
             "mayRecord": self.seat.may_record, "reportSeconds": settings.COURTVCS_QUALITY["REPORT_SECONDS"],
@@ -204,7 +205,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
         state = await database_sync_to_async(_room_state)(self.seat, self.language)
         if not state["live"]:
             return await self.send_json({"type": "state", "state": state})
-        if self.seat.expected_sites > media_plane().max_sites():
+        if self.seat.expected_sites > media_plane(self.seat).max_sites():
             raise ValueError("too many sites for the media plane")
         self.said_hello = True
         await self.channel_layer.group_send(self.seat.room, self._presence("peer.hello", media=True))
@@ -423,7 +424,24 @@ class RoomConsumer(AsyncWebsocketConsumer):
             return await self.link_revoked(event)
         self.site_states.clear()  # the hearing changed: write the next reported states anew
         state = await database_sync_to_async(_room_state)(self.seat, self.language)
-        await self.send_json({"type": "state", "state": state, "event": event.get("event", "")})
+        message = {"type": "state", "state": state, "event": event.get("event", "")}
+        if state["live"] and not self.was_live and self.seat.media:
+            message["plane"] = await self._plane_config()  # an SFU's room is made when the call starts
+        self.was_live = state["live"]
+        await self.send_json(message)
+
+    async def _plane_config(self) -> dict:
+        """What the seat's page needs from the media plane (an SFU's room, PIN and token:
+        made or read in the database and on the media server, so off the event loop)."""
+        def config():
+            with translation.override(self.language):
+                return media_plane(self.seat).client_config(self.seat)
+
+        try:
+            return await database_sync_to_async(config)()
+        except Exception:
+            logger.exception("the media plane could not seat %s in %s", self.seat.site, self.seat.room)
+            return {"plane": media_plane(self.seat).name, "error": True}
 
     async def room_site_state(self, event):
         await self.send_json({"type": "site_state", "site": event["site"], "state": event["state"]})

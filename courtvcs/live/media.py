@@ -49,6 +49,23 @@ class MeshPlane:
         """A mesh has no server-side room."""
 
 
+PLANES = {"mesh": "courtvcs.live.media.MeshPlane", "janus": "courtvcs.live.janus.JanusPlane"}
+
+
 @cache
-def media_plane() -> MediaPlane:
-    return import_string(settings.COURTVCS_MEDIA_PLANE)()
+def _plane(path: str) -> MediaPlane:
+    return import_string(PLANES.get(path, path))()
+
+
+def media_plane(seat=None) -> MediaPlane:
+    """The deployment's plane (COURTVCS_MEDIA_PLANE: "mesh", "janus" or a class path); for
+    a seat whose call has more sites than that plane carries, Janus when a pool of Janus
+    servers is configured (every seat of one call gets the same answer)."""
+    plane = _plane(settings.COURTVCS_MEDIA_PLANE)
+    if (seat is not None and seat.expected_sites > plane.max_sites() and plane.name != "janus"
+            and settings.COURTVCS_JANUS_SERVERS):
+        return _plane("janus")
+    return plane
+
+
+media_plane.cache_clear = _plane.cache_clear  # callers that change the setting in tests

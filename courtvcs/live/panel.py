@@ -80,7 +80,7 @@ def panel_context(request, seat: seats.Seat) -> dict:
     }
     # The page imports the plane's module when it joins; fetched ahead, it is not on the
     # path from "connected" to the first frame.
-    plane_module = f"courtvcs/live/{media_plane().client_config(seat)['plane']}.js"
+    plane_module = f"courtvcs/live/{media_plane(seat).name}.js"
     return {"seat": seat, "hearing": hearing, "plane_module": plane_module, "sites": [s for s in sites if s["site"] != "courtroom"],
             "live_config": config, "site_states": SiteConnection.choices, "show_graph": seat.kind in {seats.COURTROOM, seats.OBSERVER}}
 

@@ -54,8 +54,20 @@ def apply(hearing: Hearing, action_name: str, actor, *, data: dict | None = None
         from courtvcs.live.services.recordings import stop_open_recordings
 
         stop_open_recordings(hearing)
+    _close_media_rooms(hearing, before)
     return record_event(hearing, action_name, actor, rule=rule or action.rule, data=data,
                         from_status=before, to_status=hearing.status)
+
+
+def _close_media_rooms(hearing: Hearing, before: str) -> None:
+    """The call is over (closed, adjourned, suspended, VCS impossible...): its room on the
+    media server (Janus) is destroyed and its tokens revoked once this change commits."""
+    from courtvcs.live.seats import LIVE_STATES
+
+    if before in LIVE_STATES and hearing.status not in LIVE_STATES:
+        from courtvcs.live.janus.services import close_when_committed
+
+        close_when_committed(f"hearing-{hearing.pk}", reason=hearing.status)
 
 
 def guard(hearing: Hearing, action_name: str, actor) -> None:

@@ -1,0 +1,52 @@
+"""The Janus SFU media plane: one VideoRoom per hearing (and per test session) on a pool
+of Janus servers; browsers publish their camera and microphone to it and subscribe to
+every other site's feed (static/courtvcs/live/janus.js). See docs/live.md, "Janus"."""
+
+from django.conf import settings
+
+from ..turn import ice_config
+
+
+class JanusPlane:
+    name = "janus"
+
+    def max_sites(self) -> int:
+        return settings.COURTVCS_JANUS_MAX_SITES
+
+    def client_config(self, seat) -> dict:
+        """What a page needs; a media seat of a live call also gets the room, its PIN and a
+        token of its own (the room is made on the first join)."""
+        from .. import seats
+        from .client import server_named
+        from .services import ensure_room, issue_token
+
+        config = {"plane": self.name, **ice_config(seat), "maxSites": self.max_sites()}
+        if not seat.media or not seats.room_state(seat)["live"]:
+            return config
+        row = ensure_room(seat)
+        config["janus"] = {"url": server_named(row.server).ws, "room": row.janus_room_id, "pin": row.pin,
+                           "token": issue_token(row), "site": seat.site}
+        return config
+
+    def room_opened(self, room: str) -> None:
+        """Rooms are made on the first join (ensure_room), on whichever node it reaches."""
+
+    def room_closed(self, room: str) -> None:
+        from .services import close_rooms
+
+        close_rooms(room, reason="closed")
+
+    def ready(self) -> dict:
+        """Whether every server of the pool answers (for /readyz), by name."""
+        import httpx
+
+        from .client import pool
+
+        answers = {}
+        for server in pool():
+            try:
+                answers[server.name] = httpx.get(f"{server.api.rstrip('/')}/info", timeout=1.5) \
+                    .json().get("janus") == "server_info"
+            except (httpx.HTTPError, ValueError):
+                answers[server.name] = False
+        return {"ok": bool(answers) and all(answers.values()), "servers": answers}
