@@ -19,11 +19,9 @@ import hmac
 import ipaddress
 import json
 import logging
-import os
 import re
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -43,10 +41,10 @@ from courtvcs.live import seats
 from courtvcs.live.media import MeshPlane
 from courtvcs.live.tests.test_mobile import booked, issued_token, opened, person
 from courtvcs.live.turn import ice_config, turn_password
+from tests.coturn import Coturn, require_coturn
 from tests.e2e.network import IsolatedHost, can_isolate
 
 DEPLOY = Path(settings.BASE_DIR) / "deploy" / "coturn"
-TURNSERVER = shutil.which("turnserver", path=os.pathsep.join([os.environ.get("PATH", ""), "/usr/bin"]))
 SECRET = "test-" + secrets.token_urlsafe(24)
 URL = "turn:turn.test.kz:3478?transport=udp"
 
@@ -181,31 +179,10 @@ def test_r05_the_shipped_coturn_config_refuses_private_and_loopback_peers():
 
 # --- a real coturn --------------------------------------------------------------------------
 @dataclass
-class Coturn:
-    port: int
-    relay_ip: str
+class Relay:
+    server: Coturn
     public_peer: str | None   # a documentation address on a network of its own, if made
     host: IsolatedHost | None
-    log: Path
-
-    @property
-    def address(self) -> tuple[str, int]:
-        return ("127.0.0.1", self.port)
-
-
-def _free_port() -> int:
-    """A port free for both UDP and TCP on 127.0.0.1 (coturn listens on both)."""
-    for _ in range(50):
-        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp:
-            udp.bind(("127.0.0.1", 0))
-            port = udp.getsockname()[1]
-            with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as tcp:
-                try:
-                    tcp.bind(("127.0.0.1", port))
-                except OSError:
-                    continue
-            return port
-    raise RuntimeError("no free port")
 
 
 def _ip(*args: str) -> None:
@@ -215,43 +192,28 @@ def _ip(*args: str) -> None:
 
 @pytest.fixture(scope="module")
 def coturn(tmp_path_factory):
-    if not TURNSERVER:
-        pytest.skip("coturn is not installed (apt-get install coturn)")
-    runtime = tmp_path_factory.mktemp("coturn")
+    require_coturn()
     host, public_peer, relay_ip = None, None, "127.0.0.1"
-    if can_isolate()[0]:
-        # A "public" peer: 198.51.100.n (TEST-NET-2) inside a namespace of its own, routed
-        # over the namespace's veth; coturn relays from this machine's end of the veth.
-        host = IsolatedHost().create()
-        public_peer = f"198.51.100.{host.subnet}"
-        _ip("-n", host.netns, "addr", "add", f"{public_peer}/32", "dev", host.veth_peer)
-        _ip("route", "add", f"{public_peer}/32", "dev", host.veth_host)
-        relay_ip = host.gateway
-    port = _free_port()
-    log = runtime / "turnserver.log"
-    env = {**os.environ, "COURTVCS_TURN_SECRET": SECRET, "COURTVCS_TURN_RUNTIME_DIR": str(runtime),
-           "COURTVCS_TURN_REALM": "courtvcs-test", "TURNSERVER": TURNSERVER}
-    with open(log, "w") as out:
-        proc = subprocess.Popen(
-            [str(DEPLOY / "run-turnserver.sh"), "--listening-ip=127.0.0.1", f"--listening-port={port}",
-             f"--relay-ip={relay_ip}", "--no-tls", "--no-dtls"],
-            env=env, stdout=out, stderr=subprocess.STDOUT)
     try:
-        deadline = time.monotonic() + 15
-        while "Total General servers" not in log.read_text():
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"turnserver did not start:\n{log.read_text()[-3000:]}")
-            time.sleep(0.1)
-        time.sleep(0.3)
-        yield Coturn(port=port, relay_ip=relay_ip, public_peer=public_peer, host=host, log=log)
+        if can_isolate()[0]:
+            # A "public" peer: 198.51.100.n (TEST-NET-2) inside a namespace of its own, routed
+            # over the namespace's veth; coturn relays from this machine's end of the veth.
+            host = IsolatedHost().create()
+            public_peer = f"198.51.100.{host.subnet}"
+            _ip("-n", host.netns, "addr", "add", f"{public_peer}/32", "dev", host.veth_peer)
+            _ip("route", "add", f"{public_peer}/32", "dev", host.veth_host)
+            relay_ip = host.gateway
+        with Coturn(tmp_path_factory.mktemp("coturn"), listen_ip="127.0.0.1", relay_ip=relay_ip) as server:
+            yield Relay(server=server, public_peer=public_peer, host=host)
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
         if host is not None:
             host.close()
+
+
+@pytest.fixture
+def turn_secret(coturn, turn_settings):
+    turn_settings.COURTVCS_TURN_SECRET = coturn.server.secret
+    return coturn.server.secret
 
 
 class Inbox(asyncio.DatagramProtocol):
@@ -264,13 +226,14 @@ class Inbox(asyncio.DatagramProtocol):
         self.received.put_nowait((data, addr))
 
 
-async def allocate(coturn: Coturn, username: str, password: str):
+async def allocate(coturn: Relay, username: str, password: str):
     """A TURN allocation, as a browser makes one with the iceServers entry it was given."""
     loop = asyncio.get_running_loop()
+    address = coturn.server.address
     transport, client = await loop.create_datagram_endpoint(
-        lambda: TurnClientUdpProtocol(coturn.address, username=username, password=password,
+        lambda: TurnClientUdpProtocol(address, username=username, password=password,
                                       lifetime=600, channel_refresh_time=500),
-        remote_addr=coturn.address)
+        remote_addr=address)
     client.receiver = Inbox()
     try:
         await asyncio.wait_for(client.connect(), 10)
@@ -308,19 +271,19 @@ def credentials(seat) -> tuple[str, str]:
     return turn["username"], turn["credential"]
 
 
-def test_r05_a_seats_credentials_allocate_a_relay_on_coturn(coturn, turn_settings):
+def test_r05_a_seats_credentials_allocate_a_relay_on_coturn(coturn, turn_secret, turn_settings):
     username, password = credentials(seat_ending_at(timezone.now() + dt.timedelta(minutes=90)))
 
     async def scenario():
         client = await allocate(coturn, username, password)
-        assert client.relayed_address[0] == coturn.relay_ip
+        assert client.relayed_address[0] == coturn.server.relay_ip
         await release(client)
 
     async_to_sync(scenario)()
-    assert password not in coturn.log.read_text()
+    assert password not in coturn.server.log_text() and turn_secret not in coturn.server.log_text()
 
 
-def test_r05_expired_or_forged_credentials_are_refused_by_coturn(coturn, turn_settings):
+def test_r05_expired_or_forged_credentials_are_refused_by_coturn(coturn, turn_secret, turn_settings):
     # A hearing that ended longer ago than the grace: its credentials no longer work.
     ended = timezone.now() - dt.timedelta(minutes=121)
     expired_user, expired_password = credentials(seat_ending_at(ended))
@@ -338,7 +301,7 @@ def test_r05_expired_or_forged_credentials_are_refused_by_coturn(coturn, turn_se
     async_to_sync(scenario)()
 
 
-def test_r22_a_relay_open_at_the_expiry_is_kept_but_no_new_one_is_given(coturn, turn_settings):
+def test_r22_a_relay_open_at_the_expiry_is_kept_but_no_new_one_is_given(coturn, turn_secret, turn_settings):
     """A hearing that runs past its end plus the grace keeps the relays its sites hold
     (coturn checks the expiry when a session authenticates, not on its refreshes); a page
     that comes to the room after the expiry gets no relay with the old credentials."""
@@ -358,7 +321,7 @@ def test_r22_a_relay_open_at_the_expiry_is_kept_but_no_new_one_is_given(coturn, 
     async_to_sync(scenario)()
 
 
-def test_r05_coturn_refuses_to_relay_to_loopback_and_private_addresses(coturn, turn_settings):
+def test_r05_coturn_refuses_to_relay_to_loopback_and_private_addresses(coturn, turn_secret, turn_settings):
     username, password = credentials(seat_ending_at(timezone.now() + dt.timedelta(minutes=90)))
     # This machine, the court's private networks, carrier-grade NAT, link-local, and this
     # machine's own end of the test network (a private address that is really there).
@@ -379,7 +342,7 @@ def test_r05_coturn_refuses_to_relay_to_loopback_and_private_addresses(coturn, t
     async_to_sync(scenario)()
 
 
-def test_r05_coturn_relays_to_a_public_address(coturn, turn_settings):
+def test_r05_coturn_relays_to_a_public_address(coturn, turn_secret, turn_settings):
     if coturn.public_peer is None:
         pytest.skip("a public test peer needs a network namespace: " + can_isolate()[1])
     username, password = credentials(seat_ending_at(timezone.now() + dt.timedelta(minutes=90)))
