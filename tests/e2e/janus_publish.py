@@ -214,10 +214,13 @@ class JanusServer:
                 return {"data": data, "jsep": event.get("jsep")}
         raise RuntimeError("no answer from the videoroom")
 
-    def record_room(self, browser, rec_dir: Path, *, sites: list[str], seconds: float = 3.0,
+    def record_room(self, browser, rec_dir: Path, *, sites: list, seconds: float = 3.0,
                     room: int | None = None) -> list[Path]:
         """Publish one fake camera+microphone per site into a recorded room for `seconds`,
-        destroy the room, and return the .mjr files Janus wrote in `rec_dir`."""
+        destroy the room, and return the .mjr files Janus wrote in `rec_dir`.
+
+        A site is its display name, or (display, feed id) to publish under a feed id chosen
+        by the server (as the Janus plane does with server_recording.note_feed)."""
         rec_dir = Path(rec_dir)
         rec_dir.mkdir(parents=True, exist_ok=True)
         room = room or secrets.randbelow(2**31) + 1
@@ -231,14 +234,16 @@ class JanusServer:
         publishers = []
         try:
             for site in sites:
+                display, feed_id = site if isinstance(site, tuple) else (site, None)
                 page = context.new_page()
                 page.goto(self.page_url)
                 offer = page.evaluate("window.publish()")
                 s, h = self._handle()
-                result = self._request(s, h, {"request": "joinandconfigure", "room": room,
-                                              "ptype": "publisher", "display": site,
-                                              "audio": True, "video": True},
-                                       jsep={"type": "offer", "sdp": offer})
+                join = {"request": "joinandconfigure", "room": room, "ptype": "publisher",
+                        "display": display, "audio": True, "video": True}
+                if feed_id:
+                    join["id"] = feed_id
+                result = self._request(s, h, join, jsep={"type": "offer", "sdp": offer})
                 page.evaluate("(sdp) => window.answer(sdp)", result["jsep"]["sdp"])
                 publishers.append((page, s, h))
             deadline = time.monotonic() + 20

@@ -150,7 +150,7 @@ def test_r04_server_recordings_are_listed_with_their_site(world, api, clock, tmp
     for row in Recording.objects.filter(hearing_id=flow.hearing_id):
         assert f"/live/recordings/{row.pk}/download/" in html
     assert "SIZO-1, room 4" in html and "Court 1, room 101" in html
-    assert "Server (VCS media server)" in html
+    assert "Recorded by the VCS server: SIZO-1, room 4" in html
 
 
 def test_r04_server_recording_rerun_attaches_nothing_twice(world, api, clock, tmp_path,
