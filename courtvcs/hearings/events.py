@@ -61,6 +61,8 @@ EVENT_LABELS = {
     "recording_started": _("Recording started"),
     "recording_stopped": _("Recording stopped and saved"),
     "recording_destroyed": _("Recording destroyed"),
+    "server_recording_attached": _("The server's recording of a site was saved"),
+    "server_recording_failed": _("The server's recording of a site could not be saved"),
     "mobile_link_issued": _("Personal mobile-VCS link issued"),
     "mobile_link_revoked": _("Personal mobile-VCS link revoked"),
     "mobile_link_opened": _("Personal mobile-VCS link opened"),
