@@ -12,6 +12,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from courtvcs.ops.logs import logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("COURTVCS_VAR_DIR", BASE_DIR / "var"))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -47,9 +49,12 @@ INSTALLED_APPS = [
     "courtvcs.live",
     "courtvcs.documents",
     "courtvcs.publishing",
+    "courtvcs.ops",
 ]
 
 MIDDLEWARE = [
+    # First, so that every answer gets a request id, a log context and its metrics.
+    "courtvcs.ops.middleware.RequestContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Serves the static files from the same process in the embedded run and in production.
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -167,12 +172,17 @@ TASKS = {
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-}
+# --- Operations (courtvcs.ops, docs/deploy.md) --------------------------------------------
+# Logs: readable text by default; LOG_FORMAT=json writes one JSON object a line (UTC time,
+# level, logger, message, request id, user id, path), for a log collector.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
+LOGGING = logging_config(LOG_FORMAT, os.environ.get("LOG_LEVEL", "INFO"))
+# One log line per HTTP request (method, route, status, time): on by default with JSON logs,
+# where it replaces the ASGI server's access line.
+COURTVCS_REQUEST_LOG = env_bool("COURTVCS_REQUEST_LOG", LOG_FORMAT == "json")
+# /metrics asks for "Authorization: Bearer <this>"; unset, only a direct scraper on the same
+# machine (loopback, no proxy headers) may read it.
+COURTVCS_METRICS_TOKEN = os.environ.get("COURTVCS_METRICS_TOKEN", "")
 
 # --- The Rules' timings, in one place -------------------------------------------------
 # R15: the connection window opens this many minutes before the start ...

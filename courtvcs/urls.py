@@ -1,13 +1,8 @@
 from django.contrib import admin
-from django.http import JsonResponse
 from django.urls import include, path
 
 from courtvcs.api import api
 from courtvcs.orgs import views as org_views
-
-
-def health(request):
-    return JsonResponse({"status": "ok"})
 
 
 urlpatterns = [
@@ -24,6 +19,6 @@ urlpatterns = [
     path("", include("courtvcs.publishing.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
-    path("healthz", health),
+    path("", include("courtvcs.ops.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -26,6 +26,8 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from courtvcs.ops import metrics as ops_metrics
+
 from . import quality, seats
 from .media import media_plane
 from .services import links
@@ -134,6 +136,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
         for group in self.groups_joined:
             await self.channel_layer.group_add(group, self.channel_name)
         await self.accept()
+        ops_metrics.socket_opened(self.channel_name, self.seat)
         if self.seat.media:
             # One media client per site: the newest page wins (a reload, another tab).
             await self.channel_layer.group_send(self.site_group, {
@@ -157,6 +160,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
     async def disconnect(self, code):
         if self.seat is None:
             return
+        ops_metrics.socket_closed(self.channel_name)
         self.ticker.cancel()
         if not self.superseded:
             # A page that came back on a new socket is still here: saying goodbye for its
@@ -289,6 +293,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
         for change in changes:
             if self.seat.is_test or not self._worth_recording(peer, change.kind):
                 continue
+            ops_metrics.quality_alert(change.kind)
             await database_sync_to_async(links.record_quality_change)(
                 hearing_id=self.seat.hearing_id, reporter=self.seat.site, peer=sender, kind=change.kind,
                 reasons=list(change.reasons), figures=change.figures)

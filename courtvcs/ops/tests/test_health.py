@@ -1,0 +1,104 @@
+"""/healthz and /readyz, as a load balancer and an orchestrator probe them."""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.test import Client
+
+from courtvcs.live.media import media_plane
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def closed_port() -> int:
+    """A port on this machine where nothing listens (bound, then let go)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def redis_layer(url: str) -> dict:
+    return {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [url]}}}
+
+
+def test_health_answers_without_the_database():
+    # No django_db mark: a query here would fail the test.
+    response = Client().get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+    assert response["Cache-Control"].startswith("max-age=0")
+
+
+@pytest.mark.django_db
+def test_ready_when_the_database_is_migrated_and_the_layer_answers():
+    response = Client().get("/readyz")
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["status"] == "ready"
+    assert {name: check["ok"] for name, check in body["checks"].items()} == {
+        "database": True, "migrations": True, "channel_layer": True, "media_plane": True}
+
+
+@pytest.mark.django_db
+def test_ready_with_redis_answering(settings):
+    url = os.environ.get("COURTVCS_TEST_REDIS_URL", "redis://127.0.0.1:6379/5")
+    settings.CHANNEL_LAYERS = redis_layer(url)
+    response = Client().get("/readyz")
+    assert response.status_code == 200, response.content
+    assert response.json()["checks"]["channel_layer"]["detail"] == "redis, 1 host(s)"
+
+
+@pytest.mark.django_db
+def test_not_ready_when_redis_is_down(settings):
+    settings.CHANNEL_LAYERS = redis_layer(f"redis://127.0.0.1:{closed_port()}/5")
+    response = Client().get("/readyz")
+    assert response.status_code == 503
+    body = response.json()
+    assert body["status"] == "not ready"
+    assert body["checks"]["channel_layer"]["ok"] is False
+    assert body["checks"]["database"]["ok"] is True
+    assert "127.0.0.1" not in response.content.decode()  # no addresses in the answer
+
+
+class _PlaneWithServers:
+    """A media plane with a server pool whose servers do not answer (the Janus hook)."""
+
+    name = "sfu"
+
+    def ready(self):
+        return {"ok": False, "servers": {"sfu-1": False, "sfu-2": True}}
+
+
+@pytest.mark.django_db
+def test_not_ready_when_the_media_plane_says_its_servers_do_not_answer(settings):
+    settings.COURTVCS_MEDIA_PLANE = f"{__name__}._PlaneWithServers"
+    media_plane.cache_clear()
+    try:
+        response = Client().get("/readyz")
+    finally:
+        media_plane.cache_clear()
+    assert response.status_code == 503
+    assert response.json()["checks"]["media_plane"] == {
+        "ok": False, "servers": {"sfu-1": False, "sfu-2": True}, "ms": pytest.approx(0, abs=1000)}
+
+
+def test_not_ready_when_the_database_does_not_answer():
+    """A node whose database is unreachable: its own process, pointed at a closed port."""
+    probe = ("import django, json; django.setup(); from django.test import Client; "
+             "r = Client().get('/readyz'); print(json.dumps([r.status_code, r.json()]))")
+    env = {**os.environ, "DATABASE_URL": f"postgres://courtvcs:secret-pw@127.0.0.1:{closed_port()}/courtvcs",
+           "DJANGO_SETTINGS_MODULE": "courtvcs.settings", "LOG_LEVEL": "ERROR"}
+    env.pop("REDIS_URL", None)
+    done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    status, body = json.loads(done.stdout.strip().splitlines()[-1])
+    assert status == 503
+    assert body["checks"]["database"]["ok"] is False
+    assert body["checks"]["migrations"] == {"ok": False, "detail": "no database", "ms": 0.0}
+    assert "secret-pw" not in done.stdout  # the connection string's password stays out

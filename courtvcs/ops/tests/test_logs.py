@@ -1,0 +1,86 @@
+"""Structured logs: one JSON object a line with the request's id, no personal data."""
+
+import io
+import json
+import logging
+import logging.config
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.test import Client
+
+from courtvcs.ops.logs import logging_config
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+@pytest.fixture
+def json_log(settings):
+    """The handler LOG_FORMAT=json configures, writing to a buffer: yields the lines read back."""
+    settings.COURTVCS_REQUEST_LOG = True
+    config = logging_config("json", "INFO")
+    configurator = logging.config.DictConfigurator(config)
+    handler = logging.StreamHandler(buffer := io.StringIO())
+    handler.setFormatter(configurator.configure_formatter(config["formatters"]["json"]))
+    for name in config["handlers"]["console"]["filters"]:
+        handler.addFilter(configurator.configure_filter(config["filters"][name]))
+    root = logging.getLogger()
+    level = root.level
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    try:
+        yield lambda: [json.loads(line) for line in buffer.getvalue().splitlines()]
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(level)
+
+
+def test_a_json_log_line_carries_the_request_id_and_the_user_id_but_no_personal_data(world, json_log):
+    secretary = world.secretary
+    client = Client()
+    client.force_login(secretary)
+    response = client.get("/", HTTP_X_REQUEST_ID="lb-7f3a9c")
+    assert response["X-Request-ID"] == "lb-7f3a9c"
+    lines = [line for line in json_log() if line.get("request_id") == "lb-7f3a9c"]
+    assert lines, json_log()
+    line = lines[-1]
+    assert line["logger"] == "courtvcs.request" and line["level"] == "INFO"
+    assert line["user_id"] == secretary.pk
+    assert line["path"] == "/" and line["route"] == "home" and line["status"] == response.status_code
+    assert line["timestamp"].endswith("+00:00")  # UTC, ISO 8601
+    text = json.dumps(lines)
+    for personal in (secretary.username, secretary.email, secretary.last_name, secretary.first_name,
+                     client.cookies["sessionid"].value):
+        if personal:
+            assert personal not in text
+
+
+def test_a_personal_link_token_stays_out_of_the_log(db, json_log):
+    Client().get("/m/Zx81-personal-token-abc/", HTTP_X_REQUEST_ID="req-1")
+    text = json.dumps(json_log())
+    assert "Zx81-personal-token-abc" not in text
+    assert '"/m/[token]' in text
+
+
+def test_a_request_without_a_usable_id_gets_one(db):
+    given = Client().get("/healthz", HTTP_X_REQUEST_ID="bad id\nwith a line break")
+    made = given["X-Request-ID"]
+    assert made != "bad id\nwith a line break" and len(made) == 32
+    assert Client().get("/healthz")["X-Request-ID"] != made
+
+
+def test_log_format_json_turns_the_process_logs_into_json_lines():
+    """The environment variable alone, in a fresh process: stderr is JSON, one object a line."""
+    probe = ("import django; django.setup(); from django.test import Client; "
+             "Client().get('/healthz', HTTP_X_REQUEST_ID='probe-42')")
+    env = {**os.environ, "LOG_FORMAT": "json", "DJANGO_SETTINGS_MODULE": "courtvcs.settings"}
+    done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    lines = [json.loads(line) for line in done.stderr.splitlines() if line.strip()]
+    request = [line for line in lines if line["logger"] == "courtvcs.request"]
+    assert request and request[-1]["request_id"] == "probe-42" and request[-1]["path"] == "/healthz"
+    assert request[-1]["user_id"] is None
