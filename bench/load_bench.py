@@ -68,6 +68,8 @@ def parse_args() -> argparse.Namespace:
                         help="mean think time between a person's requests, s (default 5)")
     parser.add_argument("--hearings", type=int, default=20_000, help="hearings seeded (default 20000)")
     parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/cv_bench")
+    parser.add_argument("--workers", type=int, default=1,
+                        help="uvicorn worker processes (default 1; memory and CPU are summed)")
     parser.add_argument("--seed", type=int, default=20261201, help="random seed")
     args = parser.parse_args()
     if args.short:
@@ -151,7 +153,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(url: str, port: int) -> subprocess.Popen:
+def start_server(url: str, port: int, workers: int) -> subprocess.Popen:
     env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "courtvcs.settings",
            "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend", "LOG_LEVEL": "WARNING"}
     env.pop("REDIS_URL", None)
@@ -159,7 +161,7 @@ def start_server(url: str, port: int) -> subprocess.Popen:
     log = SERVER_LOG.open("w")
     return subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "courtvcs.asgi:application", "--host", "127.0.0.1",
-         "--port", str(port), "--no-access-log", "--log-level", "warning"],
+         "--port", str(port), "--no-access-log", "--log-level", "warning", "--workers", str(workers)],
         cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
 
 
@@ -179,16 +181,27 @@ def wait_ready(server: subprocess.Popen, base: str) -> None:
     sys.exit(f"the server did not answer in 60 s; see {SERVER_LOG}")
 
 
+def processes(pid: int) -> list[int]:
+    """The server process and, with --workers, its worker processes."""
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    return [pid] + [int(c) for c in children.read_text().split()] if children.exists() else [pid]
+
+
 def rss_kb(pid: int) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1])
-    return 0
+    total = 0
+    for p in processes(pid):
+        for line in Path(f"/proc/{p}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                total += int(line.split()[1])
+    return total
 
 
 def cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for p in processes(pid):
+        fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
 
 
 # ---- the run --------------------------------------------------------------------------------
@@ -420,7 +433,8 @@ def report(args, database: str, run: Run, elapsed: float, samples, rss: tuple[in
     peak_rss = max([s[1] for s in samples] + list(rss))
     server_5xx = sum(n for v in r.statuses.values() for code, n in v.items() if code >= 500)
     print()
-    print(f"{database}; {args.users} people ({round(args.users * args.coordinators)} coordinators), think "
+    print(f"{database}; {args.workers} server process(es); {args.users} people "
+          f"({round(args.users * args.coordinators)} coordinators), think "
           f"{args.think} s mean, {elapsed:.0f} s; {answered:,} answers, {answered / elapsed:.1f} req/s")
     print("| " + " | ".join(header) + " |")
     print("|---|" + "---:|" * (len(header) - 1))
@@ -475,7 +489,7 @@ def main() -> None:
     connections.close_all()
 
     port = free_port()
-    server = start_server(args.database_url, port)
+    server = start_server(args.database_url, port, args.workers)
     base = f"http://127.0.0.1:{port}"
     try:
         wait_ready(server, base)
