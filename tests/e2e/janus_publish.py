@@ -11,12 +11,16 @@ RTCPeerConnection (non-trickle: the offer carries its candidates, Janus' answer 
     with JanusServer(workdir) as janus:
         files = janus.record_room(browser, rec_dir, sites=["courtroom", "remote-3"], seconds=3)
 
+`publish(browser, api_url, [Publisher(...)], seconds=...)` does the same into a room the
+Janus plane made on the project's Janus (tests/janus.py), with the token and PIN it issued.
+
 Run as a script to refresh the small samples the unit tests use:
     .venv/bin/python -m tests.e2e.janus_publish courtvcs/live/tests/data/mjr
 """
 
 from __future__ import annotations
 
+import contextlib
 import http.server
 import itertools
 import os
@@ -28,6 +32,7 @@ import sys
 import tempfile
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -126,18 +131,110 @@ class _Page(http.server.BaseHTTPRequestHandler):
         pass
 
 
+@contextlib.contextmanager
+def page_server():
+    """The publisher page on a free loopback port (a secure context for getUserMedia)."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Page)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+class JanusApi:
+    """Janus' HTTP API, as a page of ours would speak it (with its token, if Janus asks one)."""
+
+    def __init__(self, url: str, token: str | None = None):
+        self.url, self.token = url.rstrip("/"), token
+        self._tx = itertools.count(1)
+
+    def _post(self, path: str, body: dict) -> dict:
+        body = {**body, "transaction": f"t{next(self._tx)}"}
+        if self.token:
+            body["token"] = self.token
+        answer = httpx.post(self.url + path, json=body, timeout=10).json()
+        if answer.get("janus") == "error":
+            raise RuntimeError(f"janus: {answer['error']}")
+        return answer
+
+    def handle(self) -> tuple[int, int]:
+        session = self._post("", {"janus": "create"})["data"]["id"]
+        handle = self._post(f"/{session}", {"janus": "attach",
+                                            "plugin": "janus.plugin.videoroom"})["data"]["id"]
+        return session, handle
+
+    def request(self, session: int, handle: int, body: dict, jsep: dict | None = None) -> dict:
+        message = {"janus": "message", "body": body, **({"jsep": jsep} if jsep else {})}
+        answer = self._post(f"/{session}/{handle}", message)
+        if answer.get("janus") == "success":
+            return {"data": answer["plugindata"]["data"]}
+        # Asynchronous: the result comes as an event on the session's long poll.
+        params = {"maxev": 1, **({"token": self.token} if self.token else {})}
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            event = httpx.get(f"{self.url}/{session}", params=params, timeout=35).json()
+            if event.get("janus") == "event" and event.get("sender") == handle:
+                data = event["plugindata"]["data"]
+                if "error" in data:
+                    raise RuntimeError(f"videoroom: {data['error']}")
+                return {"data": data, "jsep": event.get("jsep")}
+        raise RuntimeError("no answer from the videoroom")
+
+
+@dataclass
+class Publisher:
+    """One site publishing: its room, and what the plane gave it (token, PIN, feed id)."""
+
+    display: str
+    room: int
+    token: str | None = None
+    pin: str | None = None
+    feed_id: int | None = None
+
+
+def publish(browser, api_url: str, publishers: list[Publisher], *, seconds: float) -> None:
+    """Each publisher's fake camera and microphone into its room for `seconds`, then unpublish."""
+    context = browser.new_context()
+    joined = []
+    try:
+        with page_server() as url:
+            for pub in publishers:
+                page = context.new_page()
+                page.goto(url)
+                offer = page.evaluate("window.publish()")
+                api = JanusApi(api_url, pub.token)
+                s, h = api.handle()
+                join = {"request": "joinandconfigure", "room": pub.room, "ptype": "publisher",
+                        "display": pub.display, "audio": True, "video": True}
+                join.update({k: v for k, v in (("pin", pub.pin), ("id", pub.feed_id),
+                                                ("token", pub.token)) if v})
+                result = api.request(s, h, join, jsep={"type": "offer", "sdp": offer})
+                page.evaluate("(sdp) => window.answer(sdp)", result["jsep"]["sdp"])
+                joined.append((page, api, s, h))
+            deadline = time.monotonic() + 20
+            for page, *_rest in joined:
+                while page.evaluate("window.sent()")["ice"] not in ("connected", "completed"):
+                    if time.monotonic() > deadline:
+                        raise RuntimeError("a publisher's ICE did not connect to Janus")
+                    time.sleep(0.1)
+            time.sleep(seconds)
+            for _page, api, s, h in joined:
+                api.request(s, h, {"request": "unpublish"})
+    finally:
+        context.close()
+
+
 class JanusServer:
-    """One Janus process on a free port, with a page server for the publishers."""
+    """One Janus process of our own on a free port (no token auth, loopback only)."""
 
     def __init__(self, workdir: Path):
         self.workdir = Path(workdir)
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}/janus"
-        self._tx = itertools.count(1)
         self.proc: subprocess.Popen | None = None
-        self.page_server: http.server.ThreadingHTTPServer | None = None
 
-    # -- process ----------------------------------------------------------------------------
     def start(self, timeout: float = 20.0) -> JanusServer:
         conf = self.workdir / "conf"
         _config(conf, self.port)
@@ -156,14 +253,9 @@ class JanusServer:
             if time.monotonic() > deadline:
                 raise RuntimeError(f"janus did not answer in {timeout}s; see {self.log.name}")
             time.sleep(0.2)
-        self.page_server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Page)
-        threading.Thread(target=self.page_server.serve_forever, daemon=True).start()
         return self
 
     def stop(self) -> None:
-        if self.page_server is not None:
-            self.page_server.shutdown()
-            self.page_server.server_close()
         if self.proc is not None and self.proc.poll() is None:
             self.proc.terminate()
             try:
@@ -180,40 +272,6 @@ class JanusServer:
     def __exit__(self, *exc) -> None:
         self.stop()
 
-    @property
-    def page_url(self) -> str:
-        return f"http://127.0.0.1:{self.page_server.server_address[1]}/"
-
-    # -- Janus API --------------------------------------------------------------------------
-    def _post(self, path: str, body: dict) -> dict:
-        body = {**body, "transaction": f"t{next(self._tx)}"}
-        answer = httpx.post(self.url + path, json=body, timeout=10).json()
-        if answer.get("janus") == "error":
-            raise RuntimeError(f"janus: {answer['error']}")
-        return answer
-
-    def _handle(self) -> tuple[int, int]:
-        session = self._post("", {"janus": "create"})["data"]["id"]
-        handle = self._post(f"/{session}", {"janus": "attach",
-                                            "plugin": "janus.plugin.videoroom"})["data"]["id"]
-        return session, handle
-
-    def _request(self, session: int, handle: int, body: dict, jsep: dict | None = None) -> dict:
-        message = {"janus": "message", "body": body, **({"jsep": jsep} if jsep else {})}
-        answer = self._post(f"/{session}/{handle}", message)
-        if answer.get("janus") == "success":
-            return {"data": answer["plugindata"]["data"]}
-        # Asynchronous: the result comes as an event on the session's long poll.
-        deadline = time.monotonic() + 15
-        while time.monotonic() < deadline:
-            event = httpx.get(f"{self.url}/{session}?maxev=1", timeout=35).json()
-            if event.get("janus") == "event" and event.get("sender") == handle:
-                data = event["plugindata"]["data"]
-                if "error" in data:
-                    raise RuntimeError(f"videoroom: {data['error']}")
-                return {"data": data, "jsep": event.get("jsep")}
-        raise RuntimeError("no answer from the videoroom")
-
     def record_room(self, browser, rec_dir: Path, *, sites: list, seconds: float = 3.0,
                     room: int | None = None) -> list[Path]:
         """Publish one fake camera+microphone per site into a recorded room for `seconds`,
@@ -225,40 +283,19 @@ class JanusServer:
         rec_dir.mkdir(parents=True, exist_ok=True)
         room = room or secrets.randbelow(2**31) + 1
         secret = secrets.token_hex(8)
-        session, handle = self._handle()
-        self._request(session, handle, {
+        api = JanusApi(self.url)
+        session, handle = api.handle()
+        api.request(session, handle, {
             "request": "create", "room": room, "publishers": max(len(sites), 1),
             "record": True, "rec_dir": str(rec_dir), "audiocodec": "opus", "videocodec": "vp8",
             "secret": secret})
-        context = browser.new_context()
         publishers = []
-        try:
-            for site in sites:
-                display, feed_id = site if isinstance(site, tuple) else (site, None)
-                page = context.new_page()
-                page.goto(self.page_url)
-                offer = page.evaluate("window.publish()")
-                s, h = self._handle()
-                join = {"request": "joinandconfigure", "room": room, "ptype": "publisher",
-                        "display": display, "audio": True, "video": True}
-                if feed_id:
-                    join["id"] = feed_id
-                result = self._request(s, h, join, jsep={"type": "offer", "sdp": offer})
-                page.evaluate("(sdp) => window.answer(sdp)", result["jsep"]["sdp"])
-                publishers.append((page, s, h))
-            deadline = time.monotonic() + 20
-            for page, _s, _h in publishers:
-                while page.evaluate("window.sent()")["ice"] not in ("connected", "completed"):
-                    if time.monotonic() > deadline:
-                        raise RuntimeError("a publisher's ICE did not connect to Janus")
-                    time.sleep(0.1)
-            time.sleep(seconds)
-            for _page, s, h in publishers:
-                self._request(s, h, {"request": "unpublish"})
-        finally:
-            context.close()
+        for site in sites:
+            display, feed_id = site if isinstance(site, tuple) else (site, None)
+            publishers.append(Publisher(display, room, feed_id=feed_id))
+        publish(browser, self.url, publishers, seconds=seconds)
         # Destroying the room closes its recorders: the files are complete after this.
-        self._request(session, handle, {"request": "destroy", "room": room, "secret": secret})
+        api.request(session, handle, {"request": "destroy", "room": room, "secret": secret})
         return sorted(rec_dir.glob("*.mjr"))
 
 

@@ -146,6 +146,10 @@ def attach(*, hearing_id: int, rec_dir: str, feeds: dict | None = None,
         try:
             outcome.attached.append(_attach_feed(hearing, directory, feed, key))
         except ConversionFailed as exc:
+            done = Recording.objects.filter(server_key=key).values_list("pk", flat=True).first()
+            if done is not None:  # another run attached it (and took the files) meanwhile
+                outcome.already.append(done)
+                continue
             outcome.failed[feed.feed_id] = str(exc)
         except IntegrityError:
             # Another run attached this feed between our check and our insert.
