@@ -9,6 +9,8 @@ the request runs in. Outside a request the fields are empty.
 import contextvars
 import logging
 
+from pythonjsonlogger.core import RESERVED_ATTRS
+
 from courtvcs.live.logredact import redact
 
 _request: contextvars.ContextVar = contextvars.ContextVar("courtvcs_request", default=None)
@@ -37,7 +39,11 @@ class RequestContext(logging.Filter):
         self.empty = empty
 
     def filter(self, record: logging.LogRecord) -> bool:
-        request = _request.get()
+        # Django logs an error answer (django.request) after the middleware let go of the
+        # request, but hands it to the record.
+        request = _request.get() or getattr(record, "request", None)
+        if request is not None and not hasattr(request, "path"):
+            request = None
         if request is None:
             record.request_id = record.user_id = record.path = self.empty
         else:
@@ -65,6 +71,9 @@ def logging_config(log_format: str, level: str) -> dict:
                 "fmt": "%(levelname)s %(name)s %(message)s %(request_id)s %(user_id)s %(path)s",
                 "rename_fields": {"levelname": "level", "name": "logger"},
                 "timestamp": True,  # the record's time, UTC, ISO 8601
+                # Not the request object Django attaches (its text is the full path, query
+                # string included), nor the ASGI server's coloured copy of the message.
+                "reserved_attrs": [*RESERVED_ATTRS, "request", "color_message"],
             },
         },
         "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request", "redact"],

@@ -32,8 +32,12 @@ def healthz(request):
 def readyz(request):
     """Whether this node should get traffic: 200 when every check passes, 503 otherwise."""
     ready, checks = readiness.report()
-    return JsonResponse({"status": "ready" if ready else "not ready", "checks": checks},
-                        status=200 if ready else 503)
+    response = JsonResponse({"status": "ready" if ready else "not ready", "checks": checks},
+                            status=200 if ready else 503)
+    # The failing check is logged once by readiness.py; Django's own "Service Unavailable"
+    # error line at every probe of a load balancer would bury it during an outage.
+    response._has_been_logged = True
+    return response
 
 
 def _may_scrape(request) -> tuple[bool, int]:

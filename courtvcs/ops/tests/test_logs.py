@@ -84,3 +84,10 @@ def test_log_format_json_turns_the_process_logs_into_json_lines():
     request = [line for line in lines if line["logger"] == "courtvcs.request"]
     assert request and request[-1]["request_id"] == "probe-42" and request[-1]["path"] == "/healthz"
     assert request[-1]["user_id"] is None
+
+
+def test_an_error_answer_logged_by_django_keeps_the_request_id_and_leaves_the_query_out(db, json_log):
+    Client().get("/no-such-page/?invite=Qv7-secret", HTTP_X_REQUEST_ID="req-404")
+    lines = [line for line in json_log() if line["logger"] == "django.request"]
+    assert lines and lines[-1]["request_id"] == "req-404" and lines[-1]["path"] == "/no-such-page/"
+    assert "Qv7-secret" not in json.dumps(json_log())
