@@ -2,8 +2,9 @@
 
 One PostgreSQL database grows in steps, by adding rows, the way a country's database grows:
 the present (four weeks back, six weeks ahead) is seeded once with the first step's
-hearings, and every later step adds history (past hearings, closed or not held, over about
-six years), so a day's work stays the same while the tables grow. After each step (and
+hearings (booking_bench.py's seeding), and every later step adds history in SQL (past
+hearings, closed or not held, over about six years, 100,000 per transaction), so a day's
+work stays the same while the tables grow. After each step (and
 ANALYZE, as autovacuum would) it measures through the real URLs (django.test.Client,
 signed in with force_login), as booking_bench.py does:
 
@@ -77,6 +78,90 @@ def calendars(today: dt.date) -> tuple["bb.Calendar", "bb.Calendar"]:
         day -= dt.timedelta(days=1)
     history.days = days[::-1]
     return present, history
+
+
+HISTORY_SQL = """
+CREATE TEMP TABLE bench_gen ON COMMIT DROP AS
+WITH r AS (
+    SELECT nextval(pg_get_serial_sequence('hearings_hearing', 'id')) AS id,
+           1 + floor(random() * %(courts)s)::int AS c, random() AS r_inst, random() AS r_remote,
+           random() AS r_room, 1 + floor(random() * %(days)s)::int AS d, floor(random() * 7)::int AS cell,
+           (ARRAY[15, 30, 45, 60])[1 + floor(random() * 4)::int] AS duration, random() AS r_status,
+           random() AS r_category, random() AS r_instance, 3 + floor(random() * 38)::int AS age
+    FROM generate_series(1, %(count)s)
+), x AS (
+    SELECT r.*, c.court_id, c.kind, c.judge_id, c.secretary_id, c.coordinator_org_id, c.region_coordinator_id,
+           c.rooms[1 + floor(r.r_room * cardinality(c.rooms))::int] AS room,
+           i.rooms[1 + floor(r.r_remote * cardinality(i.rooms))::int] AS institution_room,
+           CASE WHEN r.r_inst < 0.4 THEN i.rooms[1 + floor(r.r_remote * cardinality(i.rooms))::int]
+                ELSE (%(all_rooms)s::bigint[])[1 + floor(r.r_remote * %(rooms)s)::int] END AS remote0,
+           -- 08:30 in Kazakhstan (UTC+5) is 03:30 UTC; a hearing starts 30 minutes into its cell
+           ((%(day_list)s::date[])[r.d] + time '03:30' + (r.cell * 90 + 30) * interval '1 minute')
+               AT TIME ZONE 'UTC' AS starts_at
+    FROM r JOIN bench_courts c ON c.idx = r.c JOIN bench_institutions i ON i.region = c.region
+)
+SELECT x.*, CASE WHEN remote0 = room THEN institution_room ELSE remote0 END AS remote,
+       CASE WHEN r_status < 0.85 THEN 'closed' WHEN r_status < 0.90 THEN 'not_held'
+            WHEN r_status < 0.94 THEN 'cancelled' WHEN r_status < 0.97 THEN 'rejected'
+            ELSE 'refused' END AS status,
+       starts_at - age * interval '1 day' AS created_at
+FROM x;
+
+INSERT INTO hearings_hearing (id, case_number, category, instance, starts_at, duration_minutes, status,
+    basis, decided_at, has_minor, safety_protected, created_at, updated_at, coordinator_org_id, court_id,
+    courtroom_id, created_by_id, judge_id, secretary_id)
+SELECT id, '1-' || court_id || '-H' || id || '/' || extract(year FROM starts_at)::int,
+       CASE WHEN r_category < 0.5 THEN 'criminal' WHEN r_category < 0.75 THEN 'civil' ELSE 'admin_offence' END,
+       CASE WHEN kind = 'regional_court' AND r_instance < 0.6 THEN 'appeal' ELSE 'first' END,
+       starts_at, duration, status, 'court_initiative',
+       CASE WHEN status = 'rejected' THEN NULL ELSE created_at + interval '3 hours' END,
+       false, false, created_at, created_at, coordinator_org_id, court_id, room, secretary_id, judge_id,
+       secretary_id
+FROM bench_gen;
+
+INSERT INTO hearings_remotesite (connection, hearing_id, endpoint_id)
+SELECT %(waiting)s, id, remote FROM bench_gen;
+
+INSERT INTO hearings_endpointbooking (starts_at, ends_at, active, endpoint_id, hearing_id)
+SELECT starts_at - interval '30 minutes', starts_at + duration * interval '1 minute', false, e, id
+FROM bench_gen, LATERAL (VALUES (room), (remote)) AS endpoints(e);
+
+INSERT INTO hearings_agreementrequest (starts_at, requested_at, status, reason, decided_at,
+    coordinator_org_id, decided_by_id, hearing_id)
+SELECT starts_at, created_at + interval '3 hours',
+       CASE status WHEN 'refused' THEN 'refused' WHEN 'cancelled' THEN 'withdrawn' ELSE 'agreed' END,
+       CASE WHEN status = 'refused' THEN 'The coordinator''s endpoint is taken.' ELSE '' END,
+       created_at + interval '5 hours', coordinator_org_id, region_coordinator_id, id
+FROM bench_gen WHERE status <> 'rejected';
+"""
+
+
+def seed_history(country: "bb.Country", days: list[dt.date], count: int) -> None:
+    """`count` past hearings in SQL (generate_series; Python objects would take ten times
+    longer): booking_bench's spread (a courtroom of a random court, 40 % a VCS room of an
+    institution of the region, else any courtroom; cells of 90 minutes on working days) and
+    its past statuses (85 % closed, not held, cancelled, rejected, refused), a remote site,
+    two bookings (no longer active) and the coordinator's answer. The past holds no endpoint,
+    so the cells need no bookkeeping."""
+    from django.db import connection, transaction
+
+    from courtvcs.hearings.choices import SiteConnection
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS bench_courts; DROP TABLE IF EXISTS bench_institutions")
+        cursor.execute("CREATE TEMP TABLE bench_courts (idx int, court_id bigint, kind text, region int, "
+                       "judge_id bigint, secretary_id bigint, coordinator_org_id bigint, "
+                       "region_coordinator_id bigint, rooms bigint[]) ON COMMIT DROP")
+        cursor.executemany("INSERT INTO bench_courts VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)", [
+            (n, court_id, str(c["kind"]), c["region"], c["judge"], c["secretary"], c["coordinator_org"],
+             country.regions[c["region"]]["coordinator"], c["rooms"])
+            for n, (court_id, c) in enumerate(country.courts.items(), start=1)])
+        cursor.execute("CREATE TEMP TABLE bench_institutions (region int, rooms bigint[]) ON COMMIT DROP")
+        cursor.executemany("INSERT INTO bench_institutions VALUES (%s, %s)",
+                           list(country.institution_rooms.items()))
+        cursor.execute(HISTORY_SQL, {"courts": len(country.courts), "days": len(days), "count": count,
+                                     "all_rooms": country.all_rooms, "rooms": len(country.all_rooms),
+                                     "day_list": days, "waiting": str(SiteConnection.WAITING)})
 
 
 class Requests(bb.Actors):
@@ -276,7 +361,7 @@ def main() -> None:
         started = time.perf_counter()
         while total < step:
             chunk = min(CHUNK, step - total)
-            bb.seed_hearings(country, history, rng, chunk, 10_000_000 + total)
+            seed_history(country, history.days, chunk)
             total = Hearing.objects.count()
         seeding = time.perf_counter() - started
         print(f"step {step:,}: seeded the history up to {total:,} hearings in {seeding:.1f} s; "
