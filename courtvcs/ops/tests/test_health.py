@@ -22,8 +22,12 @@ def closed_port() -> int:
         return s.getsockname()[1]
 
 
-def redis_layer(url: str) -> dict:
-    return {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [url]}}}
+# The two layers settings.py may configure on Redis (COURTVCS_REDIS_LAYER).
+REDIS_LAYERS = ("channels_redis.pubsub.RedisPubSubChannelLayer", "channels_redis.core.RedisChannelLayer")
+
+
+def redis_layer(url: str, backend: str = REDIS_LAYERS[0]) -> dict:
+    return {"default": {"BACKEND": backend, "CONFIG": {"hosts": [url], "prefix": "courtvcs-test"}}}
 
 
 def test_health_answers_without_the_database():
@@ -45,9 +49,10 @@ def test_ready_when_the_database_is_migrated_and_the_layer_answers():
 
 
 @pytest.mark.django_db
-def test_ready_with_redis_answering(settings):
+@pytest.mark.parametrize("backend", REDIS_LAYERS)
+def test_ready_with_redis_answering(settings, backend):
     url = os.environ.get("COURTVCS_TEST_REDIS_URL", "redis://127.0.0.1:6379/5")
-    settings.CHANNEL_LAYERS = redis_layer(url)
+    settings.CHANNEL_LAYERS = redis_layer(url, backend)
     response = Client().get("/readyz")
     assert response.status_code == 200, response.content
     assert response.json()["checks"]["channel_layer"]["detail"] == "redis, 1 host(s)"
