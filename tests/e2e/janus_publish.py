@@ -165,6 +165,9 @@ class JanusApi:
                                             "plugin": "janus.plugin.videoroom"})["data"]["id"]
         return session, handle
 
+    def keepalive(self, session: int) -> None:
+        self._post(f"/{session}", {"janus": "keepalive"})
+
     def request(self, session: int, handle: int, body: dict, jsep: dict | None = None) -> dict:
         message = {"janus": "message", "body": body, **({"jsep": jsep} if jsep else {})}
         answer = self._post(f"/{session}/{handle}", message)
@@ -219,7 +222,12 @@ def publish(browser, api_url: str, publishers: list[Publisher], *, seconds: floa
                     if time.monotonic() > deadline:
                         raise RuntimeError("a publisher's ICE did not connect to Janus")
                     time.sleep(0.1)
-            time.sleep(seconds)
+            # Janus ends a session silent for 60 s: keep each publisher's alive meanwhile.
+            until = time.monotonic() + seconds
+            while (left := until - time.monotonic()) > 0:
+                time.sleep(min(left, 15))
+                for _page, api, s, _h in joined:
+                    api.keepalive(s)
             for _page, api, s, h in joined:
                 api.request(s, h, {"request": "unpublish"})
     finally:
@@ -294,8 +302,9 @@ class JanusServer:
             display, feed_id = site if isinstance(site, tuple) else (site, None)
             publishers.append(Publisher(display, room, feed_id=feed_id))
         publish(browser, self.url, publishers, seconds=seconds)
-        # Destroying the room closes its recorders: the files are complete after this.
-        api.request(session, handle, {"request": "destroy", "room": room, "secret": secret})
+        # Destroying the room closes its recorders: the files are complete after this. (A
+        # fresh session: the first may have timed out while the publishers were on.)
+        api.request(*api.handle(), {"request": "destroy", "room": room, "secret": secret})
         return sorted(rec_dir.glob("*.mjr"))
 
 
