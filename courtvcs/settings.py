@@ -318,3 +318,19 @@ COURTVCS_OUTBOX_BACKOFF_SECONDS = (10, 600)
 COURTVCS_OUTBOX_ALERT_AFTER_ATTEMPTS = 10
 # The receiver counts as down after this many failures in a row: the run stops and waits.
 COURTVCS_OUTBOX_FAILURES_BEFORE_PAUSE = 3
+
+# --- Audit log (courtvcs.audit, docs/audit.md): R5, R6 --------------------------------------
+# Signed checkpoints of the audit log's Merkle tree go to this directory, which must NOT live
+# in the database nor only on its server (a mount backed up or copied elsewhere).
+COURTVCS_AUDIT_CHECKPOINT_DIR = Path(os.environ.get("COURTVCS_AUDIT_CHECKPOINT_DIR",
+                                                    VAR_DIR / "audit-checkpoints"))
+# The Ed25519 signing key (PEM, PKCS#8). Made on first use unless COURTVCS_AUDIT_SIGNING_KEY is
+# set (then the file must exist) or COURTVCS_AUDIT_GENERATE_KEY=0.
+COURTVCS_AUDIT_SIGNING_KEY = Path(os.environ.get("COURTVCS_AUDIT_SIGNING_KEY",
+                                                 VAR_DIR / "audit-signing-key.pem"))
+COURTVCS_AUDIT_GENERATE_KEY = env_bool("COURTVCS_AUDIT_GENERATE_KEY",
+                                       "COURTVCS_AUDIT_SIGNING_KEY" not in os.environ)
+COURTVCS_AUDIT_CHECKPOINT_MINUTES = int(os.environ.get("COURTVCS_AUDIT_CHECKPOINT_MINUTES", "5"))
+# The first line of every checkpoint: names the log, so a checkpoint of one installation is
+# never taken for another's.
+COURTVCS_AUDIT_LOG_ORIGIN = os.environ.get("COURTVCS_AUDIT_LOG_ORIGIN", "courtvcs audit log")
