@@ -17,7 +17,10 @@ nodes as it sees itself) and ticks on from there.
 On SQLite the tests using it are skipped: one SQLite file is not what several application
 nodes share in production, and the point is that nothing is shared but PostgreSQL and Redis.
 
-Run as `python -m tests.e2e.nodes` it is the node itself (started by `NodeProcess`).
+Run as `python -m tests.e2e.nodes serve FD` it is a node (what `NodeProcess` starts), as
+`python -m tests.e2e.nodes manage db_worker ...` a task worker (`WorkerProcess`), both with
+the test's clock and password hashers. bench/multinode_signalling_bench.py starts its nodes
+the same way.
 """
 
 from __future__ import annotations
