@@ -453,7 +453,7 @@ def report(args, database: str, run: Run, elapsed: float, samples, rss: tuple[in
           f"({len(overlaps)})")
     print(f"server process: VmRSS {rss[0] / 1024:.0f} MB at start, {rss[1] / 1024:.0f} MB at the end "
           f"(peak sampled {peak_rss / 1024:.0f} MB); CPU {cpu:.0f} s in {elapsed:.0f} s "
-          f"({100 * cpu / elapsed:.0f} % of one core)")
+          f"({100 * cpu / elapsed:.0f} % of one core), {1000 * cpu / max(answered, 1):.0f} ms per answer")
     print(f"load average (1 min, every 5 s): start {loads[0]:.1f}, mean {sum(loads) / len(loads):.1f}, "
           f"max {max(loads):.1f}, end {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     return {"rows": [dict(zip(header, row)) for row in rows], "elapsed": elapsed, "rss_kb": rss,
