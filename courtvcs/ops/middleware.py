@@ -38,11 +38,12 @@ class RequestContextMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
         self.log_requests = getattr(settings, "COURTVCS_REQUEST_LOG", False)
-        if iscoroutinefunction(get_response):
+        self.is_async = iscoroutinefunction(get_response)
+        if self.is_async:
             markcoroutinefunction(self)
 
     def __call__(self, request):
-        if iscoroutinefunction(self):
+        if self.is_async:
             return self.__acall__(request)
         started, token = self._begin(request)
         try:
@@ -63,7 +64,7 @@ class RequestContextMiddleware:
 
     @staticmethod
     def _begin(request):
-        given = request.headers.get("X-Request-ID", "")
+        given = request.META.get("HTTP_X_REQUEST_ID", "")  # (request.headers would build them all)
         request.request_id = given if REQUEST_ID.match(given) else uuid.uuid4().hex
         return time.perf_counter(), logs.bind(request)
 
