@@ -19,6 +19,7 @@ import hmac
 import ipaddress
 import json
 import logging
+import os
 import re
 import secrets
 import shutil
@@ -146,6 +147,24 @@ def test_r05_the_turn_password_is_never_logged(world, api, clock, turn_settings,
         config = MeshPlane().client_config(seats.hearing_seat(world.officer, flow.hearing_id))
     password = turn_server_of(config)["credential"]
     assert password not in caplog.text and SECRET not in caplog.text
+
+
+@pytest.mark.parametrize("environment, refused", [
+    ({"COURTVCS_TURN_URLS": "turn:turn.test.kz:3478"}, "COURTVCS_TURN_SECRET"),
+    ({"COURTVCS_ICE_TRANSPORT_POLICY": "relay"}, "needs COURTVCS_TURN_URLS"),
+    ({"COURTVCS_ICE_TRANSPORT_POLICY": "nohost"}, '"all" or "relay"'),
+    ({"COURTVCS_TURN_URLS": "turn:turn.test.kz:3478", "COURTVCS_TURN_SECRET": "s3cret"}, None),
+])
+def test_a_turn_misconfiguration_stops_the_server_at_start(environment, refused, tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("COURTVCS_TURN", "COURTVCS_ICE"))}
+    env.update(environment, DJANGO_SETTINGS_MODULE="courtvcs.settings", COURTVCS_VAR_DIR=str(tmp_path))
+    run = subprocess.run([sys.executable, "-c", "from django.conf import settings; print(settings.COURTVCS_TURN_URLS)"],
+                         env=env, capture_output=True, text=True, timeout=60, cwd=settings.BASE_DIR)
+    if refused is None:
+        assert run.returncode == 0 and "turn:turn.test.kz:3478" in run.stdout, run.stderr
+    else:
+        assert run.returncode != 0 and "ImproperlyConfigured" in run.stderr and refused in run.stderr
+        assert "s3cret" not in run.stderr
 
 
 def test_r05_the_shipped_coturn_config_refuses_private_and_loopback_peers():
