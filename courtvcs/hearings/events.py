@@ -63,6 +63,7 @@ EVENT_LABELS = {
     "recording_destroyed": _("Recording destroyed"),
     "server_recording_attached": _("The server's recording of a site was saved"),
     "server_recording_failed": _("The server's recording of a site could not be saved"),
+    "server_recording_leftover_destroyed": _("Unconverted media of the server's recording destroyed"),
     "mobile_link_issued": _("Personal mobile-VCS link issued"),
     "mobile_link_revoked": _("Personal mobile-VCS link revoked"),
     "mobile_link_opened": _("Personal mobile-VCS link opened"),

@@ -21,6 +21,8 @@ def destroy_recording_when_due(recording_id: int) -> str:
 
 @task()
 def destroy_expired_recordings() -> int:
+    # The server's recordings too: rooms not attached yet, raw media past the retention.
+    server_recording.catch_up()
     return recordings.destroy_expired()
 
 

@@ -24,7 +24,9 @@ that cannot be converted (a damaged or empty .mjr) is reported (audit + the hear
 timeline, "server_recording_failed") and the task is tried again later, up to
 COURTVCS_SERVER_RECORDING_ATTEMPTS times; its .mjr files are kept for the technician.
 Once every feed is attached the rec_dir is removed: the raw media must not outlive the
-retention of the recordings made from it.
+retention of the recordings made from it. The daily catch-up (`catch_up`, run by the
+`destroy_expired_recordings` task) attaches rooms whose task was lost and destroys, with a
+timeline entry, raw media left past the retention period.
 """
 
 import datetime as dt
@@ -159,7 +161,7 @@ def attach(*, hearing_id: int, rec_dir: str, feeds: dict | None = None,
             outcome.failed[feed.feed_id] = f"{type(exc).__name__}: {exc}"[:300]
     if outcome.failed:
         _report_failure(hearing, directory, outcome, feeds or {}, attempt)
-    elif found:
+    else:  # all attached (or nobody published): the raw media and the notes go
         shutil.rmtree(directory, ignore_errors=True)
     return outcome
 
@@ -191,6 +193,80 @@ def collect_feeds(directory: Path, feeds: dict) -> list[Feed]:
 
 def server_key(directory: Path, feed_id: str) -> str:
     return hashlib.sha256(f"{directory.resolve()}#{feed_id}".encode()).hexdigest()
+
+
+# ---- the daily catch-up -------------------------------------------------------------------
+
+ROOM_DIR = re.compile(r"^room-\d+$")
+HEARING_DIR = re.compile(r"^hearing-(?P<hearing>\d+)$")
+
+
+def _newest_mtime(directory: Path) -> dt.datetime:
+    stamps = [p.stat().st_mtime for p in directory.iterdir() if p.is_file()]
+    stamp = max(stamps, default=directory.stat().st_mtime)
+    return dt.datetime.fromtimestamp(stamp, tz=dt.UTC)
+
+
+def catch_up(now: dt.datetime | None = None) -> dict:
+    """Rooms whose recording was not handed on or not attached yet (a lost task, a call that
+    failed, a worker that was stopped) are attached now; what is still left past the
+    retention period (a feed that never converted) is destroyed, and that is audited.
+
+    A room still open on Janus (its JanusRoom not closed) is left alone, and so is a folder
+    written to in the last hour (a room whose close is under way).
+    """
+    from ..models import JanusRoom
+
+    now = now or kztime.now()
+    base = Path(settings.COURTVCS_JANUS_RECORDINGS_DIR)
+    done = {"attached": 0, "failed": 0, "destroyed": 0}
+    if not base.is_dir():
+        return done
+    open_dirs = set(JanusRoom.objects.filter(closed_at__isnull=True).exclude(rec_dir="")
+                    .values_list("rec_dir", flat=True))
+    retention = dt.timedelta(days=settings.COURTVCS_RECORDING_RETENTION_DAYS)
+    for hearing_dir in sorted(base.iterdir()):
+        match = HEARING_DIR.match(hearing_dir.name)
+        if not match or not hearing_dir.is_dir():
+            continue
+        hearing_id = int(match["hearing"])
+        for room_dir in sorted(p for p in hearing_dir.iterdir() if ROOM_DIR.match(p.name)):
+            if str(room_dir.resolve()) in open_dirs:
+                continue
+            newest = _newest_mtime(room_dir)
+            if now - newest < dt.timedelta(hours=1):
+                continue
+            try:
+                if now - newest >= retention:
+                    _destroy_leftover(hearing_id, room_dir, newest)
+                    done["destroyed"] += 1
+                    continue
+                outcome = attach(hearing_id=hearing_id, rec_dir=str(room_dir),
+                                 attempt=settings.COURTVCS_SERVER_RECORDING_ATTEMPTS)
+            except Exception:
+                log.exception("R4: catch-up of %s failed; tried again at the next one", room_dir)
+                continue
+            done["attached"] += len(outcome.attached)
+            done["failed"] += len(outcome.failed)
+        try:
+            hearing_dir.rmdir()  # once its last room is gone
+        except OSError:
+            pass
+    return done
+
+
+def _destroy_leftover(hearing_id: int, room_dir: Path, newest: dt.datetime) -> None:
+    """Raw media that never became a recording is not kept longer than a recording is."""
+    files = sorted(p.name for p in room_dir.iterdir() if p.is_file())
+    hearing = Hearing.objects.filter(pk=hearing_id).first()
+    with transaction.atomic():
+        if hearing is not None:
+            record_event(hearing, "server_recording_leftover_destroyed", None, rule=RULE,
+                         data={"rec_dir": room_dir.name, "files": files,
+                               "last_written": newest.isoformat(),
+                               "reason": f"retention period of "
+                                         f"{settings.COURTVCS_RECORDING_RETENTION_DAYS} days ended"})
+        shutil.rmtree(room_dir)
 
 
 # ---- conversion ---------------------------------------------------------------------------

@@ -8,6 +8,7 @@ whole chain with a live Janus is in tests/e2e/test_server_recording_browser.py.
 import datetime as dt
 import hashlib
 import json
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -19,9 +20,9 @@ from django_tasks_db.models import DBTaskResult
 
 from courtvcs import kztime
 from courtvcs.audit.models import AuditEntry
-from courtvcs.live.models import Recording, RecordingChunk
+from courtvcs.live.models import JanusRoom, Recording, RecordingChunk
 from courtvcs.live.services import recordings, server_recording
-from courtvcs.live.tasks import attach_room_recordings
+from courtvcs.live.tasks import attach_room_recordings, destroy_expired_recordings
 
 from .test_recordings import browser, events, files_under, in_session
 
@@ -259,3 +260,59 @@ def test_r04_server_recordings_are_destroyed_at_retention_and_audited(
         assert audit.before["sha256"] == row.sha256
     download = browser(world.secretary).get(f"/live/recordings/{rows[0].pk}/download/")
     assert download.status_code == 410
+
+
+# ---- the daily catch-up -------------------------------------------------------------------
+
+def janus_room_dir(settings, hearing_id, *, written_ago: dt.timedelta) -> Path:
+    """A room's rec_dir where the Janus plane puts it, last written `written_ago`."""
+    rec_dir = (settings.COURTVCS_JANUS_RECORDINGS_DIR / f"hearing-{hearing_id}"
+               / "room-1687334020")
+    rec_dir.mkdir(parents=True)
+    for sample in SAMPLES.glob("*.mjr"):
+        shutil.copy(sample, rec_dir / sample.name)
+    stamp = (kztime.now() - written_ago).timestamp()
+    for path in rec_dir.iterdir():
+        os.utime(path, (stamp, stamp))
+    return rec_dir
+
+
+def test_r04_catch_up_attaches_a_room_whose_task_was_lost(world, api, clock, settings, tmp_path):
+    settings.COURTVCS_JANUS_RECORDINGS_DIR = tmp_path / "janus-recordings"
+    flow = in_session(world, api, clock)
+    rec_dir = janus_room_dir(settings, flow.hearing_id, written_ago=dt.timedelta(hours=3))
+    room = JanusRoom.objects.create(
+        room=f"hearing-{flow.hearing_id}", hearing_id=flow.hearing_id, server="janus-1",
+        janus_room_id=1687334020, secret="s", pin="p", record=True,
+        rec_dir=str(rec_dir.resolve()), created_at=kztime.now())
+    destroy_expired_recordings.call()
+    assert not Recording.objects.exists()  # the room is still open: not touched
+    room.closed_at = kztime.now()
+    room.save(update_fields=["closed_at"])
+
+    destroy_expired_recordings.call()
+    assert Recording.objects.filter(hearing_id=flow.hearing_id, source="server").count() == 2
+    assert not rec_dir.parent.exists()
+    destroy_expired_recordings.call()  # nothing more to do
+    assert Recording.objects.count() == 2
+
+
+def test_r04_catch_up_leaves_a_room_being_closed_alone(world, api, clock, settings, tmp_path):
+    settings.COURTVCS_JANUS_RECORDINGS_DIR = tmp_path / "janus-recordings"
+    flow = in_session(world, api, clock)
+    rec_dir = janus_room_dir(settings, flow.hearing_id, written_ago=dt.timedelta(minutes=10))
+    assert server_recording.catch_up() == {"attached": 0, "failed": 0, "destroyed": 0}
+    assert len(list(rec_dir.glob("*.mjr"))) == 4
+
+
+def test_r04_raw_media_never_converted_is_destroyed_at_the_retention_period(
+        world, api, clock, settings, tmp_path):
+    settings.COURTVCS_JANUS_RECORDINGS_DIR = tmp_path / "janus-recordings"
+    flow = in_session(world, api, clock)
+    rec_dir = janus_room_dir(settings, flow.hearing_id, written_ago=dt.timedelta(days=31))
+    assert server_recording.catch_up()["destroyed"] == 1
+    assert not rec_dir.exists() and not Recording.objects.exists()
+    [gone] = events(api, flow, "server_recording_leftover_destroyed")
+    assert gone["rule"] == "R4" and len(gone["data"]["files"]) == 4
+    assert AuditEntry.objects.filter(action="server_recording_leftover_destroyed",
+                                     hearing_id=flow.hearing_id).exists()
