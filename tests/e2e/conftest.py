@@ -98,3 +98,5 @@ def recordings_in_tmp(settings, tmp_path):
 # The live (WebRTC) browser tests' fixtures: asgi_server, isolated_host(_factory),
 # live_browser_factory, and LIVE_CHROMIUM_ARGS (tests/e2e/live.py, tests/e2e/network.py).
 from tests.e2e.live import *  # noqa: E402,F401,F403
+# A real Janus for the Janus plane's browser tests (tests/janus.py).
+from tests.janus import janus_pool, janus_server  # noqa: E402,F401

@@ -23,6 +23,18 @@ from tests.e2e.conftest import ARTIFACTS, Person
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+@pytest.fixture(params=["mesh", "janus"])
+def plane(request, settings, tmp_path):
+    """The same call on both media planes: browser-to-browser, and through a real Janus
+    started from the project's configuration (tests/janus.py)."""
+    settings.COURTVCS_MEDIA_PLANE = request.param
+    if request.param == "janus":
+        server = request.getfixturevalue("janus_server")
+        settings.COURTVCS_JANUS_SERVERS = [server.entry()]
+        settings.COURTVCS_JANUS_RECORDINGS_DIR = tmp_path / "janus-recordings"
+    return request.param
+
+
 def wait_for(check, timeout=40.0, every=0.5, what="condition"):
     deadline = time.monotonic() + timeout
     last = None
@@ -118,7 +130,7 @@ def in_window(world, api, clock) -> Flow:
 
 
 def test_r15_r20_courtroom_detention_centre_and_mobile_participant_see_and_hear_each_other(
-        world, api, clock, asgi_server, live_browser_factory, request, tmp_path, settings, watch):
+        world, api, clock, plane, asgi_server, live_browser_factory, request, tmp_path, settings, watch):
     settings.COURTVCS_RECORDINGS_DIR = tmp_path / "recordings"
     settings.COURTVCS_RECORDING_CHUNK_SECONDS = 2
     flow = in_window(world, api, clock)
@@ -203,7 +215,7 @@ def test_r15_r20_courtroom_detention_centre_and_mobile_participant_see_and_hear_
 
 
 def test_r22_a_site_cut_off_for_30_seconds_recovers_by_itself(
-        world, api, clock, asgi_server, live_browser_factory, isolated_host, request, watch):
+        world, api, clock, plane, asgi_server, live_browser_factory, isolated_host, request, watch):
     flow = in_window(world, api, clock)
     flow.connect()
     flow.call_in()
@@ -244,7 +256,7 @@ def test_r22_a_site_cut_off_for_30_seconds_recovers_by_itself(
 
 
 def test_r13_test_session_is_a_real_call_measured_both_ways(
-        world, api, clock, asgi_server, live_browser_factory, request, settings, watch):
+        world, api, clock, plane, asgi_server, live_browser_factory, request, settings, watch):
     settings.COURTVCS_TEST_CALL = {**settings.COURTVCS_TEST_CALL, "MEASURE_SECONDS": 6}
     flow = Flow(world, api, clock)
     flow.book()

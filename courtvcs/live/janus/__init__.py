@@ -26,6 +26,11 @@ class JanusPlane:
         row = ensure_room(seat)
         config["janus"] = {"url": server_named(row.server).ws, "room": row.janus_room_id, "pin": row.pin,
                            "token": issue_token(row), "site": seat.site}
+        if row.record:
+            # R4: the recording of this page's feed is named after its site (server_recording).
+            from ..services.server_recording import note_feed
+
+            config["janus"]["feed"] = note_feed(rec_dir=row.rec_dir, seat=seat)
         return config
 
     def room_opened(self, room: str) -> None:

@@ -48,6 +48,7 @@ export class Room {
         if (this.joined) this.signalling.send({ type: "hello" }); // back after a dropped socket
         break;
       case "state":
+        if (m.plane && this.welcome) this.welcome.plane = m.plane; // an SFU's room, made as the call starts
         await this.onState(m.state, m.event);
         break;
       case "peer":
@@ -152,9 +153,11 @@ export class Room {
     this.joining = true;
     try {
       await this.preview();
-      const { MeshPlane } = await import(`./${this.welcome.plane.plane}.js`);
-      this.plane = new MeshPlane({
-        iceServers: this.welcome.plane.iceServers, localStream: this.localStream,
+      // mesh.js exports MeshPlane, an SFU's module (janus.js) exports Plane: same shape.
+      const module = await import(`./${this.welcome.plane.plane}.js`);
+      const Plane = module.Plane || module.MeshPlane;
+      this.plane = new Plane({
+        iceServers: this.welcome.plane.iceServers, localStream: this.localStream, config: this.welcome.plane,
         iceTransportPolicy: this.welcome.plane.iceTransportPolicy,
         myPeerId: this.welcome.peer,
         sendSignal: (to, data) => this.signalling.send({ type: "signal", to, data: JSON.parse(JSON.stringify(data)) }),
