@@ -145,6 +145,12 @@ def node_cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def node_waited_seconds(pid: int) -> float:
+    """Seconds the node's event loop (its main thread) was ready to run but had no CPU."""
+    with open(f"/proc/{pid}/schedstat") as f:
+        return int(f.read().split()[1]) / 1e9
+
+
 def redis_cpu_seconds(client) -> float:
     info = client.info("cpu")
     return float(info["used_cpu_user"]) + float(info["used_cpu_sys"])
@@ -247,7 +253,8 @@ def main() -> None:
         print(f"{args.clients} pages connected and joined their rooms in {time.monotonic() - t1:.1f} s "
               f"({args.page_processes} pages processes)")
         print(f"{'run':>3}  {'p50':>8} {'p99':>8}  {'within p50':>10} {'p99':>8}  {'cross p50':>9} {'p99':>8}"
-              f"  {'n':>5}  {'node1 CPU':>9} {'node2':>5} {'redis':>5}  {'CPU/signal':>10}  load")
+              f"  {'n':>5}  {'node1 CPU':>9} {'node2':>5} {'redis':>5}  {'CPU/signal':>10}  {'CPU wait node1':>14} {'node2':>5}"
+              "  load")
         for run in range(args.runs):
             for p in processes:
                 p.pipe.send({"do": "talk", "interval": args.interval, "warmup": args.warmup,
@@ -255,9 +262,12 @@ def main() -> None:
             for p in processes:
                 p.next("counting")
             before = [node_cpu_seconds(n.process.pid) for n in nodes], redis_cpu_seconds(redis_client)
+            waited = [node_waited_seconds(n.process.pid) for n in nodes]
             for p in processes:
                 p.next("stopped")
             after = [node_cpu_seconds(n.process.pid) for n in nodes], redis_cpu_seconds(redis_client)
+            waited = [(node_waited_seconds(n.process.pid) - w) / args.seconds
+                      for n, w in zip(nodes, waited, strict=True)]
             results = [p.next("result") for p in processes]
             lat = [x for r in results for x in r["latencies"]]
             routes = {k: [x for r in results for x in r["routes"][k]] for k in ROUTES}
@@ -266,14 +276,14 @@ def main() -> None:
             redis_cpu = (after[1] - before[1]) / args.seconds
             row = {"p50": load.pct(lat, 50), "p99": load.pct(lat, 99), "n": len(lat), "sent": sent,
                    **{f"{k}_{q}": load.pct(v, int(q[1:])) for k, v in routes.items() for q in ("p50", "p99")},
-                   "node_cpu": node_cpu, "redis_cpu": redis_cpu,
+                   "node_cpu": node_cpu, "redis_cpu": redis_cpu, "waited": waited,
                    "cpu_ms": (sum(node_cpu) + redis_cpu) * args.seconds * 1000 / max(1, sent),
                    "errors": [e for r in results for e in r["errors"]], "late": sum(r["late"] for r in results)}
             rows.append(row)
             print(f"{run + 1:>3}  {row['p50']:>5.2f} ms {row['p99']:>5.2f} ms  {row['within_p50']:>7.2f} ms "
                   f"{row['within_p99']:>5.2f} ms  {row['cross_p50']:>6.2f} ms {row['cross_p99']:>5.2f} ms"
                   f"  {row['n']:>5}  {node_cpu[0]:>9.0%} {node_cpu[1]:>5.0%} {redis_cpu:>5.0%}"
-                  f"  {row['cpu_ms']:>7.2f} ms  {os.getloadavg()[0]:.2f}")
+                  f"  {row['cpu_ms']:>7.2f} ms  {waited[0]:>14.0%} {waited[1]:>5.0%}  {os.getloadavg()[0]:.2f}")
             if row["n"] != sent or row["errors"] or row["late"]:
                 print(f"     {sent} sent, {row['n']} received within {load.DRAIN_SECONDS:g} s of the window's "
                       f"end; {row['late']} of an earlier window; errors: {row['errors'][:3]}")
@@ -289,6 +299,8 @@ def main() -> None:
     print(summary("node CPU (each, mean), %", [sum(r["node_cpu"]) * 50 for r in rows], "of one core"))
     print(summary("Redis CPU, %", [r["redis_cpu"] * 100 for r in rows], "of one core"))
     print(summary("CPU per signal (nodes+Redis)", [r["cpu_ms"] for r in rows], "ms"))
+    print(summary("CPU wait (each node, mean), %", [sum(r["waited"]) * 50 for r in rows],
+                  "of the time: ready to run, no CPU free"))
     print(f"signals counted per run: {rows[0]['sent']}; load average at end: "
           + " ".join(f"{x:.2f}" for x in os.getloadavg()))
 
