@@ -47,7 +47,7 @@ def canonical_leaf(row: tuple) -> bytes:
     """
     data = dict(zip(ENTRY_FIELDS, row, strict=True))
     at: dt.datetime = data["at"]
-    data["at"] = at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    data["at"] = at.astimezone(dt.UTC).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
     data["v"] = LEAF_VERSION
     return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
                       allow_nan=False).encode()
@@ -75,15 +75,21 @@ def seal() -> int:
             last = AuditLeaf.objects.order_by("-index").values_list("index", flat=True).first()
             next_index = 0 if last is None else last + 1
             now = kztime.now()
-            while True:
-                rows = list(AuditEntry.objects.filter(leaf__isnull=True).order_by("id")
-                            .values_list(*ENTRY_FIELDS)[:SEAL_BATCH])
-                if not rows:
-                    break
+            # Ids first (small), then the rows an id range at a time: the range keeps each
+            # read on the primary key instead of anti-joining the whole log every batch.
+            ids = list(AuditEntry.objects.filter(leaf__isnull=True).order_by("id")
+                       .values_list("id", flat=True))
+            for i in range(0, len(ids), SEAL_BATCH):
+                chunk = ids[i:i + SEAL_BATCH]
+                # An entry committed since the ids were read may fall in the range: it is
+                # sealed here, in id order with the others.
+                rows = list(AuditEntry.objects.filter(id__gte=chunk[0], id__lte=chunk[-1],
+                                                      leaf__isnull=True)
+                            .order_by("id").values_list(*ENTRY_FIELDS))
                 AuditLeaf.objects.bulk_create([
-                    AuditLeaf(index=next_index + i, entry_id=row[0],
+                    AuditLeaf(index=next_index + j, entry_id=row[0],
                               leaf_hash=entry_leaf_hash(row), sealed_at=now)
-                    for i, row in enumerate(rows)])
+                    for j, row in enumerate(rows)])
                 next_index += len(rows)
                 sealed += len(rows)
     return sealed

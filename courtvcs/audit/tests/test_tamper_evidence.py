@@ -7,10 +7,8 @@ quick); bench/audit_bench.py runs the same tampering on 100,000 entries.
 """
 
 import base64
-import datetime as dt
 import os
 import stat
-from contextlib import contextmanager
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -22,8 +20,11 @@ from courtvcs.audit import checkpoints, merkle, sealing, tasks, verification
 from courtvcs.audit.models import AppendOnlyError, AuditEntry, AuditLeaf
 from courtvcs.audit.services import audit_record
 
+from .tampering import (
+    START, delete, fill_log, rewrite, rewrite_entry_only, rewriting_allowed, swap,
+)
+
 ENTRIES = int(os.environ.get("COURTVCS_AUDIT_TEST_ENTRIES", "2000"))
-START = dt.datetime(2026, 11, 1, 4, 0, tzinfo=dt.UTC)
 
 
 @pytest.fixture
@@ -32,47 +33,6 @@ def audit_dirs(settings, tmp_path):
     settings.COURTVCS_AUDIT_SIGNING_KEY = tmp_path / "keys" / "audit.pem"
     settings.COURTVCS_AUDIT_GENERATE_KEY = True
     return settings.COURTVCS_AUDIT_CHECKPOINT_DIR
-
-
-def fill_log(count: int, start_id: int = 1) -> None:
-    """`count` entries of the shapes audit_record writes, inserted in bulk."""
-    AuditEntry.objects.bulk_create([
-        AuditEntry(id=start_id + i, at=START + dt.timedelta(seconds=start_id + i),
-                   actor_label=f"secretary{i % 7} (secretary)", action=("book", "move", "close")[i % 3],
-                   object_type="hearings.hearing", object_id=str(i // 3), hearing_id=i // 3,
-                   rule="R10" if i % 2 else "",
-                   before=None if i % 3 == 0 else {"status": "draft", "room": "Зал №2"},
-                   after={"status": "booked", "starts_at": "2026-12-01T05:00:00Z", "ratio": 0.1 + i,
-                          "sites": [i, i + 1]})
-        for i in range(count)], batch_size=5000)
-
-
-@contextmanager
-def rewriting_allowed():
-    """Switch the append-only triggers off, as someone with the database's owner rights could;
-    the test's transaction puts them back."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # Ordinary triggers do not fire for a replication session (a superuser's right).
-            cursor.execute("SET LOCAL session_replication_role = replica")
-        else:
-            cursor.execute("DROP TRIGGER audit_append_only")
-            cursor.execute("DROP TRIGGER audit_leaf_append_only")
-    yield connection.cursor()
-
-
-def rewrite(entry_id: int, **fields) -> None:
-    """Change an entry and recompute its sealed leaf hash, so the database agrees with itself."""
-    with rewriting_allowed():
-        AuditEntry.objects.filter(pk=entry_id).update(**fields)
-        row = AuditEntry.objects.values_list(*sealing.ENTRY_FIELDS).get(pk=entry_id)
-        AuditLeaf.objects.filter(entry_id=entry_id).update(leaf_hash=sealing.entry_leaf_hash(row))
-
-
-def delete(entry_id: int) -> None:
-    with rewriting_allowed() as cursor:
-        cursor.execute("DELETE FROM audit_auditleaf WHERE entry_id = %s", [entry_id])
-        cursor.execute("DELETE FROM audit_auditentry WHERE id = %s", [entry_id])
 
 
 def verify_fails(directory) -> str:
@@ -155,8 +115,7 @@ def test_r5_an_intact_log_verifies(sealed_log):
 
 def test_r5_editing_one_entry_is_detected_and_named(sealed_log):
     victim = ENTRIES // 3 + 1
-    with rewriting_allowed():
-        AuditEntry.objects.filter(pk=victim).update(action="never happened")
+    rewrite_entry_only(victim, action="never happened")
     message = verify_fails(sealed_log)
     assert f"leaf {leaf_of(victim)} (entry id {victim})" in message
 
@@ -185,14 +144,8 @@ def test_r5_deleting_the_last_entry_is_detected(sealed_log):
 
 def test_r5_swapping_two_entries_in_the_log_is_detected_and_named(sealed_log):
     a, b = 11, ENTRIES - 100
-    ia, ib = leaf_of(a), leaf_of(b)
-    with rewriting_allowed():
-        # Swap their places and their sealed hashes, so the database agrees with itself.
-        ha, hb = (bytes(h) for h in AuditLeaf.objects.filter(index__in=[ia, ib])
-                  .order_by("index").values_list("leaf_hash", flat=True))
-        AuditLeaf.objects.filter(index=ia).update(entry_id=-1)
-        AuditLeaf.objects.filter(index=ib).update(entry_id=a, leaf_hash=ha)
-        AuditLeaf.objects.filter(index=ia).update(entry_id=b, leaf_hash=hb)
+    ia = leaf_of(a)
+    swap(a, b)
     report = verification.verify()
     assert [p.entry_id for p in report.problems if p.entry_id] == [b, a]
     assert f"leaf {ia} (entry id {b})" in verify_fails(sealed_log)
