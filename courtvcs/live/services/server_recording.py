@@ -92,7 +92,8 @@ def note_feed(*, rec_dir: str | os.PathLike, seat, feed_id: int | None = None) -
     the recording of a feed is later named after its site. Returns the feed id.
     """
     directory = Path(rec_dir)
-    directory.mkdir(parents=True, exist_ok=True, mode=0o750)
+    # Janus (its own user) writes here and the worker removes it: a shared group, no others.
+    directory.mkdir(parents=True, exist_ok=True, mode=0o770)
     feed_id = feed_id or secrets.randbelow(MAX_FEED_ID) + 1
     note = {"site": seat.site, "label": seat.label, "kind": seat.kind,
             "participant_id": seat.participant_id, "remote_site_id": seat.remote_site_id,
@@ -382,22 +383,26 @@ def _attach_feed(hearing: Hearing, directory: Path, feed: Feed, key: str) -> int
     with tempfile.TemporaryDirectory(prefix=".server-", dir=root) as tmp:
         made = convert_feed(feed, Path(tmp))
         sha, size = _sha256_file(made["path"])
-        with transaction.atomic():
-            site = str(feed.note.get("site") or "")[:64]
-            label = str(feed.note.get("label") or "")[:200] or f"feed {feed.feed_id}"
-            recording = Recording.objects.create(
-                hearing=hearing, status=RecordingStatus.COMPLETE, source=RecordingSource.SERVER,
-                mime_type="video/webm;codecs=" + ",".join(made["codecs"]),
-                started_at=made["started_at"], stopped_at=made["stopped_at"], started_by=None,
-                size_bytes=size, chunk_count=1, sha256=sha, site=site, site_label=label,
-                server_key=key,
-                keep_until=made["stopped_at"] + dt.timedelta(
-                    days=settings.COURTVCS_RECORDING_RETENTION_DAYS))
-            relpath = f"{hearing.pk}/{recording.pk}/{SERVER_FILE}"
-            final = root / relpath
-            final.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(made["path"], final)
-            try:
+        site = str(feed.note.get("site") or "")[:64]
+        label = str(feed.note.get("label") or "")[:200] or f"feed {feed.feed_id}"
+        final = None
+        try:
+            # The file is moved into place inside the transaction that makes its rows, and
+            # removed again if that transaction does not commit: never one without the other.
+            with transaction.atomic():
+                recording = Recording.objects.create(
+                    hearing=hearing, status=RecordingStatus.COMPLETE,
+                    source=RecordingSource.SERVER,
+                    mime_type="video/webm;codecs=" + ",".join(made["codecs"]),
+                    started_at=made["started_at"], stopped_at=made["stopped_at"],
+                    started_by=None, size_bytes=size, chunk_count=1, sha256=sha, site=site,
+                    site_label=label, server_key=key,
+                    keep_until=made["stopped_at"] + dt.timedelta(
+                        days=settings.COURTVCS_RECORDING_RETENTION_DAYS))
+                relpath = f"{hearing.pk}/{recording.pk}/{SERVER_FILE}"
+                final = root / relpath
+                final.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(made["path"], final)
                 _fsync_dir(final.parent)
                 RecordingChunk.objects.create(recording=recording, seq=0, sha256=sha,
                                               size_bytes=size, stored_at=kztime.now(),
@@ -411,11 +416,12 @@ def _attach_feed(hearing: Hearing, directory: Path, feed: Feed, key: str) -> int
                              hearing_id=hearing.pk, rule=RULE, after=facts)
                 record_event(hearing, "server_recording_attached", None, rule=RULE,
                              data={**facts, "keep_until": recording.keep_until.isoformat()})
-            except BaseException:
+                pk, keep_until = recording.pk, recording.keep_until
+                transaction.on_commit(lambda: _enqueue_destruction(pk, keep_until), robust=True)
+        except BaseException:
+            if final is not None:
                 shutil.rmtree(final.parent, ignore_errors=True)
-                raise
-            pk, keep_until = recording.pk, recording.keep_until
-            transaction.on_commit(lambda: _enqueue_destruction(pk, keep_until), robust=True)
+            raise
     return recording.pk
 
 
