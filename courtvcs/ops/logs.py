@@ -54,6 +54,18 @@ class RequestContext(logging.Filter):
         return True
 
 
+class ServerLines(logging.Filter):
+    """The ASGI server's WebSocket lines name the browser's address and the query string
+    ('%s - "WebSocket %s" [accepted]'): keep the path only."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if (record.name.startswith("uvicorn") and isinstance(record.msg, str)
+                and record.msg.startswith('%s - "WebSocket') and isinstance(args, tuple) and len(args) >= 2):
+            record.args = ("-", str(args[1]).partition("?")[0], *args[2:])
+        return True
+
+
 def logging_config(log_format: str, level: str) -> dict:
     """settings.LOGGING: readable text by default, one JSON object a line with LOG_FORMAT=json."""
     json_lines = log_format == "json"
@@ -63,6 +75,7 @@ def logging_config(log_format: str, level: str) -> dict:
         "filters": {
             "request": {"()": "courtvcs.ops.logs.RequestContext", "empty": None if json_lines else "-"},
             "redact": {"()": "courtvcs.live.logredact.RedactMobileTokens"},
+            "server": {"()": "courtvcs.ops.logs.ServerLines"},
         },
         "formatters": {
             "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
@@ -76,7 +89,7 @@ def logging_config(log_format: str, level: str) -> dict:
                 "reserved_attrs": [*RESERVED_ATTRS, "request", "color_message"],
             },
         },
-        "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request", "redact"],
+        "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request", "server", "redact"],
                                  "formatter": "json" if json_lines else "text"}},
         "root": {"handlers": ["console"], "level": level},
     }

@@ -91,3 +91,11 @@ def test_an_error_answer_logged_by_django_keeps_the_request_id_and_leaves_the_qu
     lines = [line for line in json_log() if line["logger"] == "django.request"]
     assert lines and lines[-1]["request_id"] == "req-404" and lines[-1]["path"] == "/no-such-page/"
     assert "Qv7-secret" not in json.dumps(json_log())
+
+
+def test_the_servers_websocket_lines_keep_neither_the_browsers_address_nor_the_query(json_log):
+    logging.getLogger("uvicorn.error").info('%s - "WebSocket %s" [accepted]', "203.0.113.7:51234",
+                                            "/ws/live/hearing/5/?peer=courtpage01")
+    line = json_log()[-1]
+    assert line["message"] == '- - "WebSocket /ws/live/hearing/5/" [accepted]'
+    assert "203.0.113.7" not in json.dumps(line)
