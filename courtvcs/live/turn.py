@@ -14,21 +14,27 @@ The password is a secret for the length of the hearing: nothing here logs it, an
 id carries no personal data (it names the room and the site, as coturn's log will).
 """
 
+from __future__ import annotations
+
 import base64
 import datetime as dt
 import hashlib
 import hmac
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.utils import timezone
 
+if TYPE_CHECKING:
+    from .seats import Seat
 
-def seat_id(seat) -> str:
+
+def seat_id(seat: Seat) -> str:
     """What coturn's log shows for an allocation: "hearing-12.remote-3", "test-5.courtroom"."""
     return f"{seat.room}.{seat.site}"
 
 
-def credential_expiry(seat, *, now: dt.datetime | None = None) -> dt.datetime:
+def credential_expiry(seat: Seat, *, now: dt.datetime | None = None) -> dt.datetime:
     """The call's expected end plus the grace; a seat with no known end counts from now."""
     ends_at = seat.call_ends_at or now or timezone.now()
     return ends_at + dt.timedelta(minutes=settings.COURTVCS_TURN_GRACE_MINUTES)
@@ -39,14 +45,14 @@ def turn_password(secret: str, username: str) -> str:
     return base64.b64encode(digest).decode("ascii")
 
 
-def turn_credentials(seat, *, now: dt.datetime | None = None) -> tuple[str, str]:
+def turn_credentials(seat: Seat, *, now: dt.datetime | None = None) -> tuple[str, str]:
     """(username, password) for one seat, valid until credential_expiry(seat)."""
     expiry = int(credential_expiry(seat, now=now).timestamp())
     username = f"{expiry}:{seat_id(seat)}"
     return username, turn_password(settings.COURTVCS_TURN_SECRET, username)
 
 
-def ice_config(seat) -> dict:
+def ice_config(seat: Seat) -> dict:
     """The RTCConfiguration parts for one seat: {"iceServers": [...], "iceTransportPolicy": ...}.
 
     Only seats that carry media get TURN credentials: the judge's console watches the
