@@ -53,6 +53,10 @@ class Hearing(models.Model):
         indexes = [
             models.Index(fields=["court", "starts_at"]),
             models.Index(fields=["coordinator_org", "status"]),
+            # Lists by date whatever the court (a secretary's hearings are "court OR remote
+            # site", which the index above cannot serve; the public schedule's day): in the
+            # order they are read. bench/README.md, "Cost growth".
+            models.Index(fields=["starts_at", "id"]),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(status__in=HearingStatus.values),
