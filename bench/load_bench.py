@@ -68,6 +68,8 @@ def parse_args() -> argparse.Namespace:
                         help="mean think time between a person's requests, s (default 5)")
     parser.add_argument("--hearings", type=int, default=20_000, help="hearings seeded (default 20000)")
     parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/cv_bench")
+    parser.add_argument("--max-requests", type=int, default=10,
+                        help="requests inside Django at once per process (bench/load_asgi.py; 0: no limit)")
     parser.add_argument("--workers", type=int, default=1,
                         help="uvicorn worker processes (default 1; memory and CPU are summed)")
     parser.add_argument("--seed", type=int, default=20261201, help="random seed")
@@ -153,14 +155,18 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(url: str, port: int, workers: int) -> subprocess.Popen:
+def start_server(url: str, port: int, workers: int, max_requests: int) -> subprocess.Popen:
     env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "courtvcs.settings",
-           "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend", "LOG_LEVEL": "WARNING"}
+           "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend", "LOG_LEVEL": "WARNING",
+           "COURTVCS_BENCH_MAX_REQUESTS": str(max_requests),
+           "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), str(REPO / "bench"),
+                                                         os.environ.get("PYTHONPATH", "")]))}
+    app = "load_asgi:application" if max_requests else "courtvcs.asgi:application"
     env.pop("REDIS_URL", None)
     SERVER_LOG.parent.mkdir(parents=True, exist_ok=True)
     log = SERVER_LOG.open("w")
     return subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "courtvcs.asgi:application", "--host", "127.0.0.1",
+        [sys.executable, "-m", "uvicorn", app, "--host", "127.0.0.1",
          "--port", str(port), "--no-access-log", "--log-level", "warning", "--workers", str(workers)],
         cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
 
@@ -433,7 +439,8 @@ def report(args, database: str, run: Run, elapsed: float, samples, rss: tuple[in
     peak_rss = max([s[1] for s in samples] + list(rss))
     server_5xx = sum(n for v in r.statuses.values() for code, n in v.items() if code >= 500)
     print()
-    print(f"{database}; {args.workers} server process(es); {args.users} people "
+    print(f"{database}; {args.workers} server process(es), at most {args.max_requests or 'unlimited'} "
+          f"requests in Django at once; {args.users} people "
           f"({round(args.users * args.coordinators)} coordinators), think "
           f"{args.think} s mean, {elapsed:.0f} s; {answered:,} answers, {answered / elapsed:.1f} req/s")
     print("| " + " | ".join(header) + " |")
@@ -489,7 +496,7 @@ def main() -> None:
     connections.close_all()
 
     port = free_port()
-    server = start_server(args.database_url, port, args.workers)
+    server = start_server(args.database_url, port, args.workers, args.max_requests)
     base = f"http://127.0.0.1:{port}"
     try:
         wait_ready(server, base)
