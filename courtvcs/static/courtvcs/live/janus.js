@@ -136,8 +136,10 @@ class Feed {
     this.packets = 0;
     this.packetsAt = 0;
     this.silent = false;
-    this.lastRestart = 0;
     this.reported = "";
+    this.createdAt = Date.now();
+    this.lastRestart = this.createdAt;
+    this.everConnected = false;
     // What the room page and the quality watch read: the real connection, except that a
     // feed whose packets stopped (the other site cut off; Janus still answers) is down.
     const feed = this;
@@ -166,14 +168,16 @@ class Feed {
     plane.handles.set(this.handle, this);
     const pc = new RTCPeerConnection({ iceServers: plane.iceServers });
     this.pc = pc;
-    this.createdAt = Date.now();
     pc.onicecandidate = ({ candidate }) => conn.trickle(this.handle, candidate);
     pc.ontrack = ({ track }) => {
       for (const old of this.stream.getTracks().filter((t) => t.kind === track.kind)) this.stream.removeTrack(old);
       this.stream.addTrack(track);
       plane.onTrack(this.peerId, this.stream);
     };
-    pc.onconnectionstatechange = () => this.report();
+    pc.onconnectionstatechange = () => {
+      if (pc.connectionState === "connected") this.everConnected = true;
+      this.report();
+    };
     const answer = await conn.message(this.handle, {
       request: "join", ptype: "subscriber", room: plane.janus.room, pin: plane.janus.pin,
       token: plane.janus.token, streams: [{ feed: this.feedId }],
@@ -392,14 +396,15 @@ export class JanusPlane {
       this.build();
       return;
     }
-    for (const [peerId, feed] of this.links) {
+    for (const feed of this.links.values()) {
       feed.watch();
-      const state = feed.pc ? feed.pc.connectionState : "failed";
-      const stuck = ["failed", "disconnected"].includes(state) || (feed.failedAt && now - feed.failedAt > 2000)
-        || (["new", "connecting"].includes(state) && now - (feed.createdAt || now) > 10000);
+      const state = feed.pc ? feed.pc.connectionState : "new"; // still attaching
+      feed.downSince = ["failed", "disconnected"].includes(state) ? (feed.downSince || now) : null;
+      const stuck = (feed.downSince && now - feed.downSince > DOWN_AFTER_MS)
+        || (feed.failedAt && now - feed.failedAt > 2000)
+        || (["new", "connecting"].includes(state) && now - feed.createdAt > 10000);
       if (stuck && now - feed.lastRestart > REBUILD_EVERY_MS && this.conn && !this.conn.closed) feed.restart();
       else if (stuck) feed.lastRestart = feed.lastRestart || now;
-      void peerId;
     }
   }
 
@@ -410,7 +415,7 @@ export class JanusPlane {
   // that is down is made again now rather than at the next check.
   addPeer(peerId) {
     const feed = this.links.get(peerId);
-    if (feed && feed.state() !== "connected" && Date.now() - feed.lastRestart > 1000) feed.restart();
+    if (feed && feed.everConnected && feed.state() !== "connected" && Date.now() - feed.lastRestart > 1000) feed.restart();
     return feed;
   }
 
