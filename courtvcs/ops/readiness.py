@@ -7,8 +7,10 @@ others, except that migrations are not checked without a database.
 """
 
 import logging
+import sys
 import time
 from collections.abc import Callable
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.db import connections
@@ -77,15 +79,12 @@ def channel_layer() -> dict:
     return {"ok": True, "detail": f"redis, {len(hosts)} host(s)"}
 
 
-def media_plane() -> dict:
-    """The media plane's servers (the Janus pool): the plane's own ready(), when it has one.
+# A call with more sites than any plane carries: media_plane() hands it the plane large calls
+# go to (Janus, when the deployment's plane is the mesh and a pool is configured).
+_LARGEST_CALL = SimpleNamespace(expected_sites=sys.maxsize)
 
-    ready() answers a bool, or a JSON-ready dict with "ok" (and e.g. each server's state,
-    by name, no addresses needed); it must answer within a second or two.
-    """
-    from courtvcs.live.media import media_plane as plane_of
 
-    plane = plane_of()
+def _plane_ready(plane) -> dict:
     ready = getattr(plane, "ready", None)
     if ready is None:
         return {"ok": True, "detail": f"{plane.name}: no servers"}
@@ -93,6 +92,24 @@ def media_plane() -> dict:
     if isinstance(answer, dict):
         return {**answer, "ok": bool(answer.get("ok"))}
     return {"ok": bool(answer), "detail": plane.name}
+
+
+def media_plane() -> dict:
+    """The media plane's servers (the Janus pool): the plane's own ready(), when it has one,
+    for the deployment's plane and for the plane that takes the calls too large for it.
+
+    ready() answers a bool, or a JSON-ready dict with "ok" (and e.g. each server's state,
+    by name, no addresses needed); it must answer within a second or two.
+    """
+    from courtvcs.live.media import media_plane as plane_of
+
+    planes = {}
+    for plane in (plane_of(), plane_of(_LARGEST_CALL)):
+        planes.setdefault(plane.name, plane)
+    answers = {name: _plane_ready(plane) for name, plane in planes.items()}
+    if len(answers) == 1:
+        return next(iter(answers.values()))
+    return {"ok": all(answer["ok"] for answer in answers.values()), "planes": answers}
 
 
 def report() -> tuple[bool, dict]:

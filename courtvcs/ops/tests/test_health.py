@@ -75,6 +75,9 @@ class _PlaneWithServers:
 
     name = "sfu"
 
+    def max_sites(self):
+        return 16
+
     def ready(self):
         return {"ok": False, "servers": {"sfu-1": False, "sfu-2": True}}
 
@@ -107,3 +110,34 @@ def test_not_ready_when_the_database_does_not_answer():
     assert body["checks"]["database"]["ok"] is False
     assert body["checks"]["migrations"] == {"ok": False, "detail": "no database", "ms": 0.0}
     assert "secret-pw" not in done.stdout  # the connection string's password stays out
+
+
+@pytest.mark.django_db
+def test_with_the_mesh_and_a_janus_pool_for_large_calls_the_pool_is_checked_too(settings):
+    settings.COURTVCS_MEDIA_PLANE = "mesh"
+    settings.COURTVCS_JANUS_SERVERS = [{
+        "name": "janus-1", "api": f"http://127.0.0.1:{closed_port()}/janus", "admin": "", "ws": "",
+        "api_secret": "s", "admin_secret": "s", "room_admin_key": "s"}]
+    media_plane.cache_clear()
+    try:
+        response = Client().get("/readyz")
+    finally:
+        media_plane.cache_clear()
+    assert response.status_code == 503
+    check = response.json()["checks"]["media_plane"]
+    assert check["ok"] is False
+    assert check["planes"]["mesh"]["ok"] is True
+    assert check["planes"]["janus"] == {"ok": False, "servers": {"janus-1": False}}
+
+
+@pytest.mark.django_db
+def test_ready_when_every_server_of_the_janus_pool_answers(settings, janus_pool):
+    settings.COURTVCS_MEDIA_PLANE = "janus"
+    media_plane.cache_clear()
+    try:
+        response = Client().get("/readyz")
+    finally:
+        media_plane.cache_clear()
+    assert response.status_code == 200, response.content
+    check = response.json()["checks"]["media_plane"]
+    assert check["ok"] is True and check["servers"] == {janus_pool.entry()["name"]: True}
