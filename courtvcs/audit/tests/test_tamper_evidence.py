@@ -171,6 +171,16 @@ def test_r5_the_service_refuses_to_sign_over_a_rewritten_log(sealed_log):
         call_command("audit_checkpoint", stdout=open(os.devnull, "w"))
 
 
+def test_r5_an_entry_added_later_with_an_earlier_date_is_pointed_out(sealed_log, capsys):
+    fill_log(1, start_id=ENTRIES + 1)  # dated in early November, sealed after the checkpoint
+    sealing.checkpoint()
+    report = verification.verify()
+    assert report.ok
+    assert [(w.leaf_index, w.entry_id) for w in report.warnings] == [(ENTRIES, ENTRIES + 1)]
+    call_command("verify_audit")
+    assert f"warning: leaf {ENTRIES} (entry id {ENTRIES + 1}) is dated" in capsys.readouterr().out
+
+
 # --- checkpoints ------------------------------------------------------------------------
 
 def test_r5_a_forged_checkpoint_is_detected(sealed_log):

@@ -30,6 +30,8 @@ class Command(BaseCommand):
         except checkpoints.CheckpointError as e:
             raise CommandError(str(e)) from e
         self.stdout.write(report.summary())
+        for warning in report.warnings:
+            self.stdout.write(self.style.WARNING(f"warning: {warning.message}"))
         if entry is not None:
             self._entry(report, entry)
         if report.ok:
