@@ -70,6 +70,15 @@ def test_not_ready_when_redis_is_down(settings):
     assert "127.0.0.1" not in response.content.decode()  # no addresses in the answer
 
 
+def readyz_with_plane():
+    """/readyz with the media plane the test's settings name (the plane is cached)."""
+    media_plane.cache_clear()
+    try:
+        return Client().get("/readyz")
+    finally:
+        media_plane.cache_clear()
+
+
 class _PlaneWithServers:
     """A media plane with a server pool whose servers do not answer (the Janus hook)."""
 
@@ -85,11 +94,7 @@ class _PlaneWithServers:
 @pytest.mark.django_db
 def test_not_ready_when_the_media_plane_says_its_servers_do_not_answer(settings):
     settings.COURTVCS_MEDIA_PLANE = f"{__name__}._PlaneWithServers"
-    media_plane.cache_clear()
-    try:
-        response = Client().get("/readyz")
-    finally:
-        media_plane.cache_clear()
+    response = readyz_with_plane()
     assert response.status_code == 503
     assert response.json()["checks"]["media_plane"] == {
         "ok": False, "servers": {"sfu-1": False, "sfu-2": True}, "ms": pytest.approx(0, abs=1000)}
@@ -118,11 +123,7 @@ def test_with_the_mesh_and_a_janus_pool_for_large_calls_the_pool_is_checked_too(
     settings.COURTVCS_JANUS_SERVERS = [{
         "name": "janus-1", "api": f"http://127.0.0.1:{closed_port()}/janus", "admin": "", "ws": "",
         "api_secret": "s", "admin_secret": "s", "room_admin_key": "s"}]
-    media_plane.cache_clear()
-    try:
-        response = Client().get("/readyz")
-    finally:
-        media_plane.cache_clear()
+    response = readyz_with_plane()
     assert response.status_code == 503
     check = response.json()["checks"]["media_plane"]
     assert check["ok"] is False
@@ -133,11 +134,7 @@ def test_with_the_mesh_and_a_janus_pool_for_large_calls_the_pool_is_checked_too(
 @pytest.mark.django_db
 def test_ready_when_every_server_of_the_janus_pool_answers(settings, janus_pool):
     settings.COURTVCS_MEDIA_PLANE = "janus"
-    media_plane.cache_clear()
-    try:
-        response = Client().get("/readyz")
-    finally:
-        media_plane.cache_clear()
+    response = readyz_with_plane()
     assert response.status_code == 200, response.content
     check = response.json()["checks"]["media_plane"]
     assert check["ok"] is True and check["servers"] == {janus_pool.entry()["name"]: True}
