@@ -14,6 +14,7 @@ using it are skipped (apt-get install janus); in CI (CI=true) that fails instead
 from __future__ import annotations
 
 import os
+import resource
 import shutil
 import signal
 import socket
@@ -24,6 +25,10 @@ from pathlib import Path
 
 import httpx
 import pytest
+
+
+def _no_core_dumps() -> None:
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
 JANUS = os.environ.get("COURTVCS_JANUS", "/usr/bin/janus")
 
@@ -65,8 +70,11 @@ class JanusProcess:
                ws_port=self.ws_port, http_ip="127.0.0.1", ws_ip="0.0.0.0",
                debug_level=os.environ.get("COURTVCS_JANUS_DEBUG", "3"), **self.secrets)
         with open(self.log, "wb") as log:
+            # Janus 1.1.2 may die on SIGTRAP while it stops; it would leave a core dump of
+            # over 100 GB (sparse) in its working directory: none, and not in the checkout.
             self.proc = subprocess.Popen([self.executable, f"--configs-folder={self.folder / 'etc'}"],
-                                         stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+                                         stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                                         cwd=self.folder, preexec_fn=_no_core_dumps)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
