@@ -156,6 +156,8 @@ class Feed {
 
   report() {
     const state = this.state();
+    // The signalling server refuses reports about peers it has not announced to this page.
+    if (!this.plane.known.has(this.peerId)) return;
     if (state !== this.reported) {
       this.reported = state;
       this.plane.onLinkState(this.peerId, state);
@@ -240,6 +242,7 @@ export class JanusPlane {
     this.links = new Map();     // peer id -> Feed (what the page calls links)
     this.feeds = new Map();     // peer id -> the newest feed id Janus announced for it
     this.handles = new Map();   // handle id -> Feed
+    this.known = new Set();     // peers the signalling server announced (addPeer)
     this.conn = null;
     this.publisher = null;      // {handle, pc}
     this.downSince = null;
@@ -376,7 +379,7 @@ export class JanusPlane {
     if (!feed) return;
     feed.close();
     this.links.delete(peerId);
-    if (tell) this.onLinkState(peerId, "closed");
+    if (tell && this.known.has(peerId)) this.onLinkState(peerId, "closed");
   }
 
   resubscribe(peerId) {
@@ -414,12 +417,15 @@ export class JanusPlane {
   // The signalling server announced a peer (again): its feed follows from Janus; a link
   // that is down is made again now rather than at the next check.
   addPeer(peerId) {
+    this.known.add(peerId);
     const feed = this.links.get(peerId);
+    if (feed) feed.report();
     if (feed && feed.everConnected && feed.state() !== "connected" && Date.now() - feed.lastRestart > 1000) feed.restart();
     return feed;
   }
 
   removePeer(peerId) {
+    this.known.delete(peerId);
     this.dropFeed(peerId, false);
   }
 
