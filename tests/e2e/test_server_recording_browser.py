@@ -121,7 +121,8 @@ def test_r04_janus_records_each_site_and_the_secretary_downloads_it_hashed(
         row.refresh_from_db()
         assert row.status == "destroyed"
         assert not (settings.COURTVCS_RECORDINGS_DIR / str(flow.hearing_id) / str(row.pk)).exists()
-        assert AuditEntry.objects.filter(action="recording_destroyed", object_id=str(row.pk)).exists()
+        assert AuditEntry.objects.filter(action="recording_destroyed", object_type="live.recording",
+                                         object_id=str(row.pk)).exists()
 
 
 def test_r04_closing_a_hearing_held_on_janus_attaches_each_sites_recording(
@@ -136,8 +137,8 @@ def test_r04_closing_a_hearing_held_on_janus_attaches_each_sites_recording(
         seat = seats.hearing_seat(user, flow.hearing_id)
         given = plane.client_config(seat)["janus"]
         row = JanusRoom.objects.get(room=seat.room, closed_at__isnull=True)
-        # The feed id the plane chose and noted; until it does, noted here the same way.
-        feed_id = given.get("feedId") or server_recording.note_feed(rec_dir=row.rec_dir, seat=seat)
+        # The feed id the plane chose and noted (server_recording.note_feed) for this seat.
+        feed_id = given.get("feed") or server_recording.note_feed(rec_dir=row.rec_dir, seat=seat)
         publishers.append(Publisher(f"{seat.site}|{seat.site}.page", given["room"],
                                     token=given["token"], pin=given["pin"], feed_id=feed_id))
         sites[seat.site] = seat.label

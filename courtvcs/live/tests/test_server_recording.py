@@ -258,7 +258,8 @@ def test_r04_server_recordings_are_destroyed_at_retention_and_audited(
     for row in rows:
         row.refresh_from_db()
         assert row.status == "destroyed" and row.sha256  # the row and its hash are kept
-        audit = AuditEntry.objects.get(action="recording_destroyed", object_id=str(row.pk))
+        audit = AuditEntry.objects.get(action="recording_destroyed", object_type="live.recording",
+                                       object_id=str(row.pk))
         assert audit.before["sha256"] == row.sha256
     download = browser(world.secretary).get(f"/live/recordings/{rows[0].pk}/download/")
     assert download.status_code == 410
