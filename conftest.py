@@ -27,6 +27,17 @@ def fast_password_hashing():
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True, scope="session")
+def audit_checkpoints_in_tmp(tmp_path_factory):
+    # A test that runs the audit checkpoint (directly or through catch_up) signs with a key of
+    # the run and writes beside it, never into var/ where the embedded service keeps its own.
+    from django.conf import settings
+
+    folder = tmp_path_factory.mktemp("audit")
+    settings.COURTVCS_AUDIT_CHECKPOINT_DIR = folder / "checkpoints"
+    settings.COURTVCS_AUDIT_SIGNING_KEY = folder / "signing-key.pem"
+
+
 @pytest.fixture
 def clock():
     """Freeze "now" at NOW; tests move it with clock.move_to(...)."""
