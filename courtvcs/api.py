@@ -83,7 +83,44 @@ class StorableParser(Parser):
         return _usable(super().parse_querydict(data, list_fields, request))
 
 
-api = NinjaAPI(title="courtvcs", version="1", auth=django_auth, urls_namespace="api",
+# What every refusal looks like (courtvcs.errors and the handlers below). A 409 names the
+# Rule and may carry machine-readable details (e.g. the bookings in the way), hence the
+# open object.
+ERROR_SCHEMA = {
+    "title": "Error", "type": "object", "required": ["detail"],
+    "properties": {
+        "detail": {"type": "string"},
+        "rule": {"type": "string"},
+        "reasons": {"type": "array", "items": {"type": "string"}},
+        "fields": {"type": "object", "additionalProperties": {"type": "string"}},
+    },
+}
+ERROR_RESPONSES = {
+    400: "The input is well-formed but wrong, or the body is not JSON.",
+    401: "Not signed in.",
+    403: "The caller's role or organisation does not allow this.",
+    404: "No such object, or not one the caller may see.",
+    409: "The Rules do not allow this now; `rule` names the point.",
+    422: "The input does not have the required shape; `fields` says what is wrong where.",
+}
+
+
+class CourtApi(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        """The schema with the error answers every operation may give, so that clients
+        (and contract tests) can rely on it for the refusals as for the successes."""
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        schema["components"].setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+        error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                for status, description in ERROR_RESPONSES.items():
+                    operation["responses"].setdefault(status, {"description": description,
+                                                               "content": error})
+        return schema
+
+
+api = CourtApi(title="courtvcs", version="1", auth=django_auth, urls_namespace="api",
                renderer=UnicodeJSONRenderer(), parser=StorableParser(),
                description="Hearings by videoconference under the Rules of the courts of Kazakhstan.")
 

@@ -3,7 +3,7 @@
 import datetime as dt
 from typing import Annotated
 
-from pydantic import AfterValidator
+from pydantic import AfterValidator, BeforeValidator, Strict
 
 from courtvcs.kztime import KZ
 
@@ -27,6 +27,20 @@ def _assume_kazakhstan_time(value: dt.datetime) -> dt.datetime:
     return value.astimezone(dt.UTC)
 
 
-KzDatetime = Annotated[dt.datetime, AfterValidator(_assume_kazakhstan_time)]
+def _written(value):
+    # The schema promises an ISO date or time as text; pydantic would also take a number as
+    # seconds since 1970, which no person means and no client is told about.
+    if isinstance(value, int | float):
+        raise ValueError("a date or time is written as text")
+    return value
+
+
+KzDatetime = Annotated[dt.datetime, BeforeValidator(_written), AfterValidator(_assume_kazakhstan_time)]
 # A Kazakhstan calendar day (a filter of lists, not a date of birth).
-KzDate = Annotated[dt.date, AfterValidator(_in_service_years)]
+KzDate = Annotated[dt.date, BeforeValidator(_written), AfterValidator(_in_service_years)]
+# A day in someone's life: any year, written as text like the others.
+Birthday = Annotated[dt.date, BeforeValidator(_written)]
+
+# The id of an object, in a JSON body: a whole number, not true or false (which pydantic
+# would otherwise take for 1 and 0, against the schema's "integer").
+ObjectId = Annotated[int, Strict()]

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 
 from courtvcs import kztime
-from courtvcs.api_types import KzDatetime
+from courtvcs.api_types import Birthday, KzDatetime, ObjectId
 
 from .choices import (
     AttendanceResult, Basis, Category, Instance, NextSittingMode, ParticipationMode, PetitionForm,
@@ -21,10 +21,10 @@ class ParticipantIn(Schema):
     full_name: str = Field(min_length=2, max_length=255)
     procedural_role: ProceduralRole
     mode: ParticipationMode
-    remote_endpoint_id: int | None = None
+    remote_endpoint_id: ObjectId | None = None
     phone: str = Field("", max_length=32, pattern=r"^[0-9+() \-]*$")
     email: str = Field("", max_length=254)
-    date_of_birth: dt.date | None = None
+    date_of_birth: Birthday | None = None
 
     @field_validator("email")
     @classmethod
@@ -43,19 +43,19 @@ class HearingIn(Schema):
     case_number: str = Field(min_length=1, max_length=64)
     category: Category
     instance: Instance
-    courtroom_id: int
-    judge_id: int
+    courtroom_id: ObjectId
+    judge_id: ObjectId
     starts_at: KzDatetime
     duration_minutes: int = Field(ge=5, le=720)
-    remote_endpoint_ids: list[int] = Field(default_factory=list, max_length=8)
+    remote_endpoint_ids: list[ObjectId] = Field(default_factory=list, max_length=8)
     participants: list[ParticipantIn] = Field(default_factory=list, max_length=50)
     basis: Basis = Basis.COURT_INITIATIVE
-    petition_id: int | None = None
+    petition_id: ObjectId | None = None
 
 
 class AvailabilityIn(Schema):
-    courtroom_id: int
-    remote_endpoint_ids: list[int] = Field(default_factory=list, max_length=8)
+    courtroom_id: ObjectId
+    remote_endpoint_ids: list[ObjectId] = Field(default_factory=list, max_length=8)
     starts_at: KzDatetime
     duration_minutes: int = Field(ge=5, le=720)
 
@@ -85,7 +85,7 @@ class PetitionIn(Schema):
     petitioner_name: str = Field(min_length=2, max_length=255)
     petitioner_role: ProceduralRole
     form: PetitionForm
-    requested_org_id: int | None = None
+    requested_org_id: ObjectId | None = None
     mobile_vcs: bool = False
     filed_at: KzDatetime | None = None
 
@@ -114,7 +114,7 @@ class TestResultIn(Schema):
 
 class FaultIn(Schema):
     description: str = Field(min_length=1, max_length=4000)
-    remote_site_id: int | None = None
+    remote_site_id: ObjectId | None = None
 
 
 class FaultResolutionIn(Schema):
@@ -124,11 +124,11 @@ class FaultResolutionIn(Schema):
 
 class ActIn(Schema):
     reason: str = Field("", max_length=4000)
-    fault_id: int | None = None
+    fault_id: ObjectId | None = None
 
 
 class AttendanceIn(Schema):
-    participant_id: int
+    participant_id: ObjectId
     result: AttendanceResult
     document: str = Field("", max_length=255)
     authority: str = Field("", max_length=255)
@@ -144,16 +144,16 @@ class RequiredReasonIn(Schema):
 
 
 class ModeChoiceIn(Schema):
-    participant_id: int
+    participant_id: ObjectId
     mode: NextSittingMode
-    from_org_id: int | None = None
+    from_org_id: ObjectId | None = None
     how_asked: str = Field("", max_length=255)
 
 
 class OralPetitionIn(Schema):
     petitioner_name: str = Field(min_length=2, max_length=255)
     petitioner_role: ProceduralRole
-    requested_org_id: int | None = None
+    requested_org_id: ObjectId | None = None
     mobile_vcs: bool = False
 
 

@@ -1,7 +1,7 @@
-import datetime as dt
-
 from ninja import Status, Field, Router, Schema
 from pydantic import EmailStr
+
+from courtvcs.api_types import Birthday
 
 from . import services
 from .choices import Ground, PersonRole
@@ -14,7 +14,7 @@ class InterrogationIn(Schema):
     person_role: PersonRole
     grounds: list[Ground] = Field(max_length=4)
     district_id: int
-    date_of_birth: dt.date | None = None
+    date_of_birth: Birthday | None = None
     note: str = Field("", max_length=2000)
 
 

@@ -10,6 +10,7 @@ from courtvcs.audit.services import audit_record, snapshot
 from courtvcs.errors import InvalidInput, NotFound, RuleViolation
 from courtvcs.notifications.services import notify
 from courtvcs.orgs.choices import Role
+from courtvcs.orgs.models import Organisation
 
 from .. import access
 from ..choices import AgreementStatus, DeadlineKind, PetitionStatus
@@ -162,6 +163,9 @@ def file_petition(*, actor, case_number: str, petitioner_name: str, petitioner_r
     if requested_org_id is None and not mobile_vcs:
         raise InvalidInput(_("Name the court or institution to connect from, or mobile VCS."),
                            {"requested_org_id": _("Required unless mobile VCS is asked for.")})
+    if requested_org_id is not None and not Organisation.objects.filter(pk=requested_org_id).exists():
+        raise InvalidInput(_("Name another court or an institution."),
+                           {"requested_org_id": _("Name another court or an institution.")})
     petition = Petition.objects.create(
         court=actor.organisation, case_number=case_number.strip(), petitioner_name=petitioner_name.strip(),
         petitioner_role=petitioner_role, form=form, filed_at=filed_at or kztime.now(),
