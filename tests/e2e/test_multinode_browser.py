@@ -22,6 +22,16 @@ from tests.e2e.test_live_call_browser import Watch, receives_from, wait_for
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
+def snap(person, name: str) -> None:
+    """A screenshot for the artifacts; on a machine too busy to take it the test goes on."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        person.shot(name)
+    except PlaywrightTimeout:
+        print(f"screenshot {name} skipped: the page took too long to capture")
+
+
 class At:
     """A node as one browser reaches it (Person wants an object with .url)."""
 
@@ -90,18 +100,19 @@ def test_r15_courtroom_on_node_one_and_detention_centre_on_node_two_see_and_hear
     wait_for(lambda: receives_from(console, [sizo_site]), what="courtroom (node 1) decodes the detention centre")
     wait_for(lambda: receives_from(sizo, ["courtroom"]), what="detention centre (node 2) decodes the courtroom")
     console.wait_for_selector(f"[data-site-state='{sizo_site}'][data-state=connected]")
-    secretary.shot("courtroom-on-node-1")
-    officer.shot("detention-centre-on-node-2")
+    snap(secretary, "courtroom-on-node-1")
+    snap(officer, "detention-centre-on-node-2")
 
-    # The judge's console on node 2 shows the new state and timeline without a reload, well
-    # before its 30 s poll: pushed from node 1's request through Redis.
-    bench.wait_for_selector("#console h1 [data-status=connected]", timeout=10_000)
-    bench.wait_for_selector("#timeline li[data-kind=connect]", timeout=10_000)
+    # The judge's console on node 2 shows the new state without a reload: its status is
+    # redrawn only when the room pushes one (from node 1's request, through Redis), never by
+    # a poll; the timeline is refreshed by the same push (it also polls, every 30 s).
+    bench.wait_for_selector("#console h1 [data-status=connected]", timeout=30_000)
+    bench.wait_for_selector("#timeline li[data-kind=connect]", timeout=20_000)
     console.click("form[data-action=call_in] button")
     console.wait_for_selector("[data-live][data-status=in_session]")
-    bench.wait_for_selector("#console h1 [data-status=in_session]", timeout=10_000)
-    bench.wait_for_selector("#timeline li[data-kind=call_in]", timeout=10_000)
-    judge.shot("judge-on-node-2-sees-call-in")
+    bench.wait_for_selector("#console h1 [data-status=in_session]", timeout=30_000)
+    bench.wait_for_selector("#timeline li[data-kind=call_in]", timeout=20_000)
+    snap(judge, "judge-on-node-2-sees-call-in")
     # The call goes on in session, both ways.
     wait_for(lambda: receives_from(sizo, ["courtroom"]), what="the detention centre still decodes the courtroom")
     kinds = set(TimelineEvent.objects.filter(hearing=hearing).values_list("kind", flat=True))
