@@ -220,9 +220,6 @@ def test_r15_r20_courtroom_detention_centre_and_mobile_participant_see_and_hear_
 
 def test_r22_a_site_cut_off_for_30_seconds_recovers_by_itself(
         world, api, clock, plane, asgi_server, live_browser_factory, isolated_host, request, watch):
-    if plane == "janus":
-        # Seen failing: the site in its own network namespace never gets its feed to Janus.
-        pytest.skip("Janus from an isolated host does not connect yet (docs/live.md, Janus)")
     flow = in_window(world, api, clock)
     flow.connect()
     flow.call_in()
@@ -264,10 +261,6 @@ def test_r22_a_site_cut_off_for_30_seconds_recovers_by_itself(
 
 def test_r13_test_session_is_a_real_call_measured_both_ways(
         world, api, clock, plane, asgi_server, live_browser_factory, request, settings, watch):
-    if plane == "janus":
-        # Seen: the call is made and measured through Janus, but the result was "failed"
-        # (below the thresholds) on the shared test machine; not investigated yet.
-        pytest.skip("the test call through Janus does not pass its thresholds yet")
     settings.COURTVCS_TEST_CALL = {**settings.COURTVCS_TEST_CALL, "MEASURE_SECONDS": 6}
     flow = Flow(world, api, clock)
     flow.book()

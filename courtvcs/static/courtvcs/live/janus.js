@@ -158,6 +158,10 @@ class Feed {
     const state = this.state();
     // The signalling server refuses reports about peers it has not announced to this page.
     if (!this.plane.known.has(this.peerId)) return;
+    // A new feed of a peer whose link was up before stays "down" until it is up again, so
+    // the court sees the site lost and then reconnected (R22), not connecting afresh.
+    if (state === "connected") this.plane.wasUp.add(this.peerId);
+    else if (this.plane.wasUp.has(this.peerId) && ["new", "connecting"].includes(state)) return;
     if (state !== this.reported) {
       this.reported = state;
       this.plane.onLinkState(this.peerId, state);
@@ -243,6 +247,7 @@ export class JanusPlane {
     this.feeds = new Map();     // peer id -> the newest feed id Janus announced for it
     this.handles = new Map();   // handle id -> Feed
     this.known = new Set();     // peers the signalling server announced (addPeer)
+    this.wasUp = new Set();     // peers whose feed has been connected once
     this.conn = null;
     this.publisher = null;      // {handle, pc}
     this.downSince = null;
