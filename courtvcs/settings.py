@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "courtvcs.documents",
     "courtvcs.publishing",
     "courtvcs.ops",
+    "courtvcs.idempotency",
 ]
 
 MIDDLEWARE = [
@@ -64,6 +65,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "courtvcs.orgs.middleware.UserLanguageMiddleware",
+    # After sign-in is known: a retried creating POST with the same Idempotency-Key gets the
+    # first answer (courtvcs.idempotency).
+    "courtvcs.idempotency.middleware.IdempotencyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -334,3 +338,6 @@ COURTVCS_AUDIT_CHECKPOINT_MINUTES = int(os.environ.get("COURTVCS_AUDIT_CHECKPOIN
 # The first line of every checkpoint: names the log, so a checkpoint of one installation is
 # never taken for another's.
 COURTVCS_AUDIT_LOG_ORIGIN = os.environ.get("COURTVCS_AUDIT_LOG_ORIGIN", "courtvcs audit log")
+
+# --- Idempotency keys (courtvcs.idempotency): how long a key is remembered.
+COURTVCS_IDEMPOTENCY_KEY_HOURS = int(os.environ.get("COURTVCS_IDEMPOTENCY_KEY_HOURS", "24"))
