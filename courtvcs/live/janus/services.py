@@ -51,7 +51,9 @@ def servers_by_load(sites: int) -> list[JanusServer]:
 def _rec_dir(server: JanusServer, hearing_id: int, room_id: int) -> str:
     base = Path(server.rec_dir or settings.COURTVCS_JANUS_RECORDINGS_DIR)
     path = base / f"hearing-{hearing_id}" / f"room-{room_id}"
-    path.mkdir(parents=True, exist_ok=True, mode=0o750)
+    # Janus writes here under its own user and the workers convert and delete as theirs: the
+    # folder is the shared group's (docs/deploy.md, "Janus"), never other users'.
+    path.mkdir(parents=True, exist_ok=True, mode=0o770)
     return str(path.resolve())
 
 

@@ -159,6 +159,29 @@ def test_rooms_go_to_the_least_loaded_server_of_the_pool(world, api, clock, janu
     assert len(set(placed)) == 2
 
 
+def test_a_janus_server_down_takes_no_new_rooms_and_the_pool_stays_ready(world, api, clock, janus_pool,
+                                                                      settings):
+    """One server of the pool stops answering: new hearings go to the others, and the nodes
+    stay ready (the dead server is named in /readyz's answer for the operators' alert)."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        dead_port = s.getsockname()[1]
+    entry = janus_pool.entry()
+    dead = {**entry, "name": "janus-down", "capacity": 100,
+            "api": f"http://127.0.0.1:{dead_port}/janus", "admin": f"http://127.0.0.1:{dead_port}/admin"}
+    # The dead server is the emptiest, so it is tried first.
+    settings.COURTVCS_JANUS_SERVERS = [dead, {**entry, "name": "janus-up", "capacity": 1}]
+    hearing_id = Flow(world, api, clock).book()["id"]
+    seat = seats.Seat(room="hearing-910000", hearing_id=hearing_id, site="courtroom", kind="courtroom",
+                      label="x", expected_sites=2)
+    assert rooms.ensure_room(seat).server == "janus-up"
+    assert JanusPlane().ready() == {"ok": True, "servers": {"janus-down": False, "janus-up": True}}
+    settings.COURTVCS_JANUS_SERVERS = [dead]
+    assert JanusPlane().ready() == {"ok": False, "servers": {"janus-down": False}}
+
+
 def test_sweep_closes_rooms_of_hearings_no_longer_live(world, api, clock, janus_pool):
     flow = live_hearing(world, api, clock)
     seat = seats.hearing_seat(world.secretary, flow.hearing_id)
