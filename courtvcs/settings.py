@@ -109,6 +109,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # JIT compiling costs more than it saves on this service's short queries (bench/README.md).
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+    # A bounded pool per process (docs/deploy.md, "PostgreSQL"): without it every request in
+    # flight holds its own connection, and one busy process can take all of max_connections.
+    # COURTVCS_DB_POOL_MAX=0 turns it off (e.g. behind pgbouncer in transaction mode).
+    _pool_max = int(os.environ.get("COURTVCS_DB_POOL_MAX", "10"))
+    if _pool_max > 0:
+        DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps connections, Django must not
+        DATABASES["default"]["OPTIONS"]["pool"] = {
+            "min_size": min(int(os.environ.get("COURTVCS_DB_POOL_MIN", "2")), _pool_max),
+            "max_size": _pool_max,
+            "timeout": float(os.environ.get("COURTVCS_DB_POOL_TIMEOUT", "30")),
+        }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "orgs.User"
