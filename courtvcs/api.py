@@ -10,6 +10,7 @@ import logging
 import math
 
 from django.core.exceptions import PermissionDenied, ValidationError as DjangoValidationError
+from django.db import InterfaceError, OperationalError
 from django.http import Http404
 from django.urls import register_converter
 from django.utils.translation import gettext as _
@@ -198,6 +199,21 @@ def on_not_found(request, exc):
 @api.exception_handler(DjangoValidationError)
 def on_django_validation(request, exc: DjangoValidationError):
     return api.create_response(request, {"detail": " ".join(exc.messages)}, status=400)
+
+
+@api.exception_handler(OperationalError)
+@api.exception_handler(InterfaceError)
+def on_database_unavailable(request, exc):
+    # The database went away in the middle of the request (a failover, a killed connection).
+    # Nothing is half-written (one transaction), but the change may have committed just
+    # before the connection went: the person checks, or repeats it with the same
+    # Idempotency-Key and gets the first answer. An outage, not a bug: 503, not 500.
+    log.error("database unavailable during %s %s: %s",
+                                            request.method, request.path, type(exc).__name__)
+    response = api.create_response(request, {"detail": _("The database did not answer, so it is not known whether "
+                                                         "this was saved. Check, and try again in a moment.")}, status=503)
+    response["Retry-After"] = "5"
+    return response
 
 
 @api.exception_handler(HttpError)

@@ -639,3 +639,28 @@ def test_r5_hearing_list_with_a_huge_offset_is_empty(world, api, clock):
     assert answered(caller.get("/hearings", {"offset": 10**30}), "en") == []
     assert answered(caller.get("/hearings", {"offset": 2**63 - 1, "limit": 2**63}), "en") == []
     assert len(answered(caller.get("/hearings", {"offset": -10**30, "limit": -1}), "en")) == 1
+
+
+def test_r10_a_database_gone_mid_booking_answers_503_not_500_and_leaves_nothing(world, api, clock,
+                                                                                monkeypatch):
+    """The database connection dies during a booking (a failover): the secretary is told, in
+    her language, that it is not known whether it was saved and to try again; no half-written
+    hearing remains."""
+    from django.db import OperationalError
+
+    from courtvcs.hearings.services import booking
+
+    def gone(*args, **kwargs):
+        raise OperationalError("terminating connection due to administrator command")
+
+    monkeypatch.setattr(booking, "hold_endpoints", gone)
+    world.secretary.language = "ru"  # she works in Russian
+    world.secretary.save(update_fields=["language"])
+    before = models.Hearing.objects.count()
+    flow = Flow(world, api, clock)
+    response = api(world.secretary).post("/hearings", flow.payload())
+    assert response.status_code == 503, response.content
+    assert response["Retry-After"] == "5"
+    assert "База данных не ответила" in response.json()["detail"]
+    assert "terminating" not in response.content.decode()
+    assert models.Hearing.objects.count() == before
