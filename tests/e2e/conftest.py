@@ -31,8 +31,11 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    # One Playwright per test module, not per run: while a sync Playwright is open the main
+    # thread counts as inside a running event loop, and pytest-django runs other transactional
+    # tests after the browser tests, whose async_to_sync then refuses to run.
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
