@@ -62,13 +62,25 @@ class Page:
     async def expect(self, kind: str, timeout: float = 30.0, **fields) -> dict:
         """The next message of this type (and these fields); others are passed over."""
         deadline = time.monotonic() + timeout
+        passed_over = []
         while True:
             left = deadline - time.monotonic()
-            if left <= 0:
-                raise AssertionError(f"no {kind} {fields or ''} within {timeout} s")
-            message = await asyncio.wait_for(self.inbox.get(), left)
+            try:
+                if left <= 0:
+                    raise TimeoutError
+                message = await asyncio.wait_for(self.inbox.get(), left)
+            except TimeoutError:
+                raise AssertionError(f"no {kind} {fields or ''} within {timeout} s; passed over: "
+                                     f"{passed_over[-5:]}; socket: {self._socket_state()}") from None
             if message.get("type") == kind and all(message.get(k) == v for k, v in fields.items()):
                 return message
+            passed_over.append(message)
+
+    def _socket_state(self) -> str:
+        if not self.reader.done():
+            return "open"
+        problem = None if self.reader.cancelled() else self.reader.exception()
+        return f"closed ({self.ws.close_code} {self.ws.close_reason!r}; {problem!r})"
 
     async def send(self, message: dict):
         await self.ws.send(json.dumps(message))

@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from courtvcs.ops import metrics as ops_metrics
 
 from . import quality, seats
+from .layers import OutageTolerantLayer
 from .media import media_plane
 from .services import links
 
@@ -115,6 +116,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
         if self.seat is None:
             await self.close(code=4403)
             return
+        self.channel_layer = OutageTolerantLayer(self.channel_layer)
         query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
         client_id = (query.get("peer") or [""])[0]
         if not CLIENT_ID.match(client_id):

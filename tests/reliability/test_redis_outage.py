@@ -17,6 +17,7 @@ import time
 
 import httpx
 import pytest
+import redis
 
 from courtvcs.hearings.tests.flow import Flow
 from tests.e2e.nodes import NodeProcess, node_environment
@@ -46,6 +47,27 @@ def start_redis(port: int) -> subprocess.Popen:
             time.sleep(0.1)
     process.kill()
     raise RuntimeError("redis-server did not start")
+
+
+def wait_for_resubscription(port: int, timeout: float = 60) -> float:
+    """Seconds until the node is subscribed again to its hearing groups in the restarted Redis.
+
+    The node's layer finds Redis again on its own (a retry every second); on a busy machine
+    that can take longer than any fixed pause, so the test watches Redis itself.
+    """
+    started = time.monotonic()
+    client = redis.Redis(host="127.0.0.1", port=port, socket_timeout=2)
+    try:
+        while time.monotonic() - started < timeout:
+            try:
+                if any(b"__group__" in name for name in client.pubsub_channels()):
+                    return time.monotonic() - started
+            except redis.ConnectionError:
+                pass
+            time.sleep(0.2)
+    finally:
+        client.close()
+    raise TimeoutError(f"the node did not subscribe again within {timeout} s")
 
 
 def stop(process: subprocess.Popen) -> None:
@@ -92,9 +114,9 @@ def test_r15_pages_keep_working_without_redis_and_live_updates_come_back_with_it
             outcome["detail"] = await asyncio.to_thread(secretary.get, flow.url())
             outcome["break"] = await asyncio.to_thread(judge.post, flow.url("/break"), {"reason": "связь"})
             outcome["redis"] = await asyncio.to_thread(start_redis, port)
-            await asyncio.sleep(5)  # the node's layer finds Redis again on its own
+            outcome["resubscribed_in"] = await asyncio.to_thread(wait_for_resubscription, port)
             outcome["reconnect"] = await asyncio.to_thread(secretary.post, flow.url("/reconnect"), {})
-            return [await page.expect("state", timeout=30, event="reconnect") for page in (court, remote)]
+            return [await page.expect("state", timeout=60, event="reconnect") for page in (court, remote)]
 
         pushed = run_async(hearing)
     finally:
@@ -102,7 +124,7 @@ def test_r15_pages_keep_working_without_redis_and_live_updates_come_back_with_it
         stop(redis)
         if "redis" in locals().get("outcome", {}):
             stop(outcome["redis"])
-        print(node.log_tail())
+        print(node.log_tail(400))
 
     assert outcome["detail"].status_code == 200, outcome["detail"].text
     assert outcome["break"].status_code == 200, outcome["break"].text

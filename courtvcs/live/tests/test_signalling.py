@@ -1,5 +1,6 @@
 """The room's signalling WebSocket: who gets a seat, relaying, bad input, site states."""
 
+import contextvars
 import datetime as dt
 import json
 
@@ -116,6 +117,60 @@ def test_r15_courtroom_and_detention_centre_are_seated_and_signals_are_relayed(l
         # The judge's console carries no media: nobody can signal to it.
         await sizo.send_json_to({"type": "signal", "to": jw["peer"], "data": {"candidate": None}})
         assert (await next_of(sizo, "error"))["code"] == "invalid"
+        for ws in (court, sizo, judge):
+            await ws.disconnect()
+
+    async_to_sync(scenario)()
+
+
+def test_r22_a_channel_layer_outage_does_not_drop_the_sites_from_the_call(live_hearing, world, monkeypatch):
+    """Redis restarting between nodes: the consumers' own sends fail, the sockets stay open."""
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    from courtvcs.live.layers import CourtInMemoryChannelLayer
+
+    path = f"/ws/live/hearing/{live_hearing.hearing_id}/"
+    failing: set[str] = set()
+    sends, group_sends = CourtInMemoryChannelLayer.send, CourtInMemoryChannelLayer.group_send
+
+    fanning_out = contextvars.ContextVar("fanning_out", default=False)  # the layer's own sends
+
+    async def send(self, channel, message):
+        if "send" in failing and not fanning_out.get():
+            raise RedisConnectionError("Connection closed by server.")
+        return await sends(self, channel, message)
+
+    async def group_send(self, group, message):
+        if "group_send" in failing:
+            raise RedisConnectionError("Connection closed by server.")
+        fanning_out.set(True)
+        return await group_sends(self, group, message)
+
+    monkeypatch.setattr(CourtInMemoryChannelLayer, "send", send)
+    monkeypatch.setattr(CourtInMemoryChannelLayer, "group_send", group_send)
+
+    async def still_connected(*pages):
+        for page in pages:
+            await page.send_json_to({"type": "ping", "t": 1})
+            assert (await next_of(page, "pong"))["t"] == 1
+
+    async def scenario():
+        court, cw = await join(path, world.secretary, query="peer=courtpage01")
+        sizo, sw = await join(path, world.officer, query="peer=sizopage01")
+        await court.send_json_to({"type": "hello"})
+        await sizo.send_json_to({"type": "hello"})
+        await next_of(court, "peer")
+        failing.add("send")  # the answers to a newcomer's greeting are lost
+        judge, _jw = await join(path, world.judge)
+        await court.send_json_to({"type": "signal", "to": sw["peer"], "data": {"candidate": None}})
+        failing.add("group_send")  # and then everything the rooms send
+        await court.send_json_to({"type": "hello"})
+        await still_connected(court, sizo, judge)
+        failing.clear()
+        await court.send_json_to({"type": "signal", "to": sw["peer"],
+                                  "data": {"description": {"type": "offer", "sdp": "v=0"}}})
+        relayed = await next_of(sizo, "signal")
+        assert relayed["from"] == cw["peer"] and relayed["data"]["description"]["type"] == "offer"
         for ws in (court, sizo, judge):
             await ws.disconnect()
 

@@ -31,11 +31,21 @@ def json_log(settings):
     level = root.level
     root.addHandler(handler)
     root.setLevel(logging.INFO)
+    # An in-process server started by an earlier test (uvicorn's own logging set-up) leaves its
+    # loggers not propagating, or disabled: open them to the root for this test only.
+    server_loggers = [logging.getLogger(name) for name in ("uvicorn", "uvicorn.error")]
+    kept = [(logger, logger.propagate, logger.disabled, logger.level) for logger in server_loggers]
+    for logger in server_loggers:
+        logger.propagate, logger.disabled = True, False
+        logger.setLevel(logging.NOTSET)
     try:
         yield lambda: [json.loads(line) for line in buffer.getvalue().splitlines()]
     finally:
         root.removeHandler(handler)
         root.setLevel(level)
+        for logger, propagate, disabled, logger_level in kept:
+            logger.propagate, logger.disabled = propagate, disabled
+            logger.setLevel(logger_level)
 
 
 def test_a_json_log_line_carries_the_request_id_and_the_user_id_but_no_personal_data(world, json_log):
