@@ -45,6 +45,10 @@ def set_site_state(*, hearing_id: int, site: str, state: str, actor_id: int | No
     row = _site_row(hearing, site)
     if row is None or row.connection == state:
         return None
+    if row.connection == SiteConnection.LOST and state == SiteConnection.CONNECTING:
+        # A lost site whose link is being rebuilt is still lost for the court (R22): the
+        # record says "lost" until it is connected again, and then "reconnected".
+        return None
     before = row.connection
     row.connection = state
     fields = ["connection"]

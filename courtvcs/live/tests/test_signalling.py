@@ -239,6 +239,9 @@ def test_r15_remote_site_reported_connected_by_the_courtroom_goes_on_the_timelin
                                                       "state": "connected"}
         await court.send_json_to({"type": "link", "peer": sw["peer"], "state": "failed"})
         assert (await next_of(court, "site_state"))["state"] == "lost"
+        # R22: the link being rebuilt (a new media feed connecting) leaves the site lost...
+        await court.send_json_to({"type": "link", "peer": sw["peer"], "state": "connecting"})
+        # ... until it is up again: then it is reconnected, not connected afresh.
         await court.send_json_to({"type": "link", "peer": sw["peer"], "state": "connected"})
         assert (await next_of(court, "site_state"))["state"] == "connected"
         for ws in (court, sizo):
