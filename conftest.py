@@ -38,6 +38,15 @@ def audit_checkpoints_in_tmp(tmp_path_factory):
     settings.COURTVCS_AUDIT_SIGNING_KEY = folder / "signing-key.pem"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def staff_pass_the_second_factor_in_force_login():
+    # Issue 7: client.force_login(user) stands for a member of staff who gave the password
+    # and the TOTP code; the sign-in tests walk both steps through the pages.
+    from courtvcs.orgs.tests.factories import verify_forced_logins
+
+    verify_forced_logins()
+
+
 @pytest.fixture
 def clock():
     """Freeze "now" at NOW; tests move it with clock.move_to(...)."""

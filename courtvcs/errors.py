@@ -59,3 +59,15 @@ class InvalidInput(DomainError):
         if self.fields:
             body["fields"] = self.fields
         return body
+
+
+class SecondFactorRequired(Forbidden):
+    """Issue 7: the password alone does not sign a member of staff in; `code` tells the
+    client to ask for the authenticator code (or to send the person to enrol in a browser)."""
+
+    def __init__(self, message: str, code: str = "second_factor_required"):
+        super().__init__(message)
+        self.code = code
+
+    def payload(self) -> dict:
+        return {"detail": self.message, "code": self.code}

@@ -38,6 +38,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "channels",
+    # Issue 7: staff sign in with a password and a TOTP code.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django_htmx",
     "django_tasks_db",
     "courtvcs.orgs",
@@ -64,6 +67,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Issue 7: request.user.is_verified(); staff without a verified second factor reach
+    # only the sign-in steps.
+    "django_otp.middleware.OTPMiddleware",
+    "courtvcs.orgs.middleware.SecondFactorMiddleware",
     "courtvcs.orgs.middleware.UserLanguageMiddleware",
     # After sign-in is known: a retried creating POST with the same Idempotency-Key gets the
     # first answer (courtvcs.idempotency).
@@ -352,3 +359,7 @@ COURTVCS_AUDIT_LOG_ORIGIN = os.environ.get("COURTVCS_AUDIT_LOG_ORIGIN", "courtvc
 
 # --- Idempotency keys (courtvcs.idempotency): how long a key is remembered.
 COURTVCS_IDEMPOTENCY_KEY_HOURS = int(os.environ.get("COURTVCS_IDEMPOTENCY_KEY_HOURS", "24"))
+
+# --- Sign-in, sessions and headers (issue 7)
+# The TOTP issuer shown in the authenticator app next to the user name.
+OTP_TOTP_ISSUER = "courtvcs"

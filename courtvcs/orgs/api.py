@@ -6,9 +6,9 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from courtvcs.api_types import KzDatetime
-from courtvcs.errors import InvalidInput
+from courtvcs.errors import InvalidInput, SecondFactorRequired
 
-from . import selectors, services
+from . import second_factor, selectors, services
 from .choices import EndpointKind, EndpointStatus, Language, OrgKind
 
 router = Router(tags=["courts and endpoints"])
@@ -76,6 +76,8 @@ class MeOut(Schema):
 class LoginIn(Schema):
     username: str = Field(min_length=1, max_length=150)
     password: str = Field(min_length=1, max_length=256)
+    # Issue 7: the six digits from the person's authenticator app.
+    code: str = Field("", max_length=16)
 
 
 class LanguageIn(Schema):
@@ -106,7 +108,15 @@ def sign_in(request, payload: LoginIn):
     user = authenticate(request, username=payload.username, password=payload.password)
     if user is None:
         raise InvalidInput(_("Wrong user name or password."))
+    if second_factor.confirmed_device(user) is None:
+        raise SecondFactorRequired(_("Set up the authenticator app by signing in once in a browser."),
+                                   code="second_factor_enrolment_required")
+    if not payload.code:
+        raise SecondFactorRequired(_("Enter the code from your authenticator app first."))
     login(request, user)
+    if not second_factor.verify(request=request, user=user, code=payload.code):
+        logout(request)
+        raise SecondFactorRequired(_("The code is wrong or has expired. Enter the current code."))
     get_token(request)  # set the CSRF cookie for the following writes
     return user
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from courtvcs.orgs.tests.factories import PASSWORD
+from courtvcs.orgs.tests.factories import PASSWORD, current_code, give_second_factor
 
 CHROMIUM = os.environ.get("COURTVCS_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "e2e"
@@ -63,6 +63,11 @@ class Person:
         self.go("/signin/")
         self.page.fill("#id_username", user.username)
         self.page.fill("#id_password", PASSWORD)
+        self.page.click("main button[type=submit]")
+        # Issue 7: the code from the person's authenticator (the test key) after the password.
+        give_second_factor(user)
+        self.page.wait_for_url(re.compile(r".*/signin/verify/.*"))
+        self.page.fill("#id_code", current_code(user))
         self.page.click("main button[type=submit]")
         self.page.wait_for_url(re.compile(r"^(?!.*signin).*$"))
 

@@ -71,3 +71,46 @@ class UserFactory(factory.django.DjangoModelFactory):
     def saved(obj, create, extracted, **kwargs):
         if create:
             obj.save()
+
+
+# Issue 7: every test person's authenticator holds this key (hex, as django-otp stores it).
+TOTP_KEY = "3132333435363738393031323334353637383930"
+
+
+def give_second_factor(user: User):
+    """The person's confirmed authenticator (the test key), created on first use."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+    return device or TOTPDevice.objects.create(user=user, name="authenticator", key=TOTP_KEY,
+                                               confirmed=True)
+
+
+def current_code(user: User | None = None, at: float | None = None) -> str:
+    """The six digits the person's authenticator shows now (or at `at`, a Unix time)."""
+    import time
+
+    from django_otp.oath import TOTP
+
+    key = give_second_factor(user).bin_key if user is not None else bytes.fromhex(TOTP_KEY)
+    totp = TOTP(key, step=30, digits=6)
+    totp.time = at if at is not None else time.time()
+    return f"{totp.token():06d}"
+
+
+def _verify_forced_login(sender, request, user, **kwargs):
+    # Client.force_login signs in through a bare HttpRequest (no path): there the test
+    # means "a signed-in member of staff", who has passed the code step too. A real
+    # sign-in through the pages or the API still has to give the code.
+    if request.path:
+        return
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    request.session[DEVICE_ID_SESSION_KEY] = give_second_factor(user).persistent_id
+
+
+def verify_forced_logins() -> None:
+    """Make `Client.force_login(user)` a fully verified sign-in (tests and benchmarks)."""
+    from django.contrib.auth.signals import user_logged_in
+
+    user_logged_in.connect(_verify_forced_login, dispatch_uid="courtvcs-test-second-factor")

@@ -8,7 +8,7 @@ from courtvcs.navigation import MENUS
 from courtvcs.hearings.tests.flow import Flow
 from courtvcs.notifications.models import Notification
 
-from .factories import PASSWORD
+from .factories import PASSWORD, current_code
 
 
 @pytest.mark.parametrize("who, lands_on", [
@@ -19,6 +19,8 @@ from .factories import PASSWORD
 def test_r7_each_role_lands_on_its_own_workspace_after_signing_in(world, client, who, lands_on):
     user = getattr(world, who)
     response = client.post("/signin/", {"username": user.username, "password": PASSWORD})
+    assert response.status_code == 302 and response.url.startswith("/signin/verify/")
+    response = client.post("/signin/verify/", {"code": current_code(user), "next": "/"})
     assert response.status_code == 302
     assert client.get("/").url == lands_on
     assert reverse(MENUS[user.role][0].url_name) == lands_on
