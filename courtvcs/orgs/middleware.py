@@ -24,7 +24,7 @@ class UserLanguageMiddleware:
 # Reachable before the second factor: the sign-in steps themselves, the language switch,
 # static files and the operators' probes.
 SECOND_FACTOR_OPEN = ("/signin/", "/signout/", "/language/", "/i18n/", "/static/", "/healthz",
-                      "/readyz", "/metrics", "/api/auth/")
+                      "/readyz", "/metrics", "/api/auth/login", "/api/auth/logout")
 
 
 class SecondFactorMiddleware:

@@ -13,6 +13,10 @@ from courtvcs.orgs.choices import EndpointKind, OrgKind, Role
 from courtvcs.orgs.models import Endpoint, Organisation, User
 
 DEMO_PASSWORD = "courtvcs-demo-2026"
+# Issue 7: every demo person's authenticator holds this one key (base32), printed below and
+# in the README, so that a trainer adds it to one phone once and signs in as any role with
+# the real code step. Demo data only: a real person enrols their own key at first sign-in.
+DEMO_TOTP_KEY = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 PEOPLE = [
     # username, role, organisation key, last name, first name
@@ -63,12 +67,17 @@ class Command(BaseCommand):
                 people[username] = user
             if not User.objects.filter(username="admin").exists():
                 User.objects.create_superuser("admin", "admin@courtvcs.local", DEMO_PASSWORD)
+            for user in [*people.values(), User.objects.get(username="admin")]:
+                _demo_authenticator(user)
         if not Hearing.objects.exists():
             self._demo_hearings(people, orgs)
         self.stdout.write(self.style.SUCCESS("Demo logins (password for all: %s):" % DEMO_PASSWORD))
         for username, role, org_key, *_ in PEOPLE:
             self.stdout.write(f"  {username:18} {Role(role).label} — {orgs[org_key].name_ru}")
         self.stdout.write("  admin              administrator (/admin/)")
+        self.stdout.write(self.style.SUCCESS(
+            "Second factor: add this key to an authenticator app (TOTP, 6 digits, 30 s) and "
+            "enter its code after the password: %s" % DEMO_TOTP_KEY))
 
     def _demo_hearings(self, people, orgs) -> None:
         courtroom = Endpoint.objects.filter(organisation=orgs["court"], kind=EndpointKind.COURTROOM).first()
@@ -99,3 +108,13 @@ class Command(BaseCommand):
         agreement.decide(actor=judge, hearing_id=h3.pk, hold_by_vcs=True)
         agreement.coordinator_answer(actor=people["coordinator"], hearing_id=h3.pk, answer="agree")
         preparation.request_test_sessions(actor=secretary, hearing_id=h3.pk)
+
+
+def _demo_authenticator(user: User) -> None:
+    from base64 import b32decode
+
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        TOTPDevice.objects.create(user=user, name="demo authenticator", confirmed=True,
+                                  key=b32decode(DEMO_TOTP_KEY).hex())
