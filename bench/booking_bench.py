@@ -546,6 +546,9 @@ def main() -> None:
     import django
 
     django.setup()
+    from courtvcs.orgs.tests.factories import verify_forced_logins
+
+    verify_forced_logins()  # force_login: a member of staff past the TOTP code step (issue 7)
     from django.core.management import call_command
 
     from courtvcs import kztime

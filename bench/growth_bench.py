@@ -319,6 +319,9 @@ def open_database(url: str) -> str:
     import django
 
     django.setup()
+    from courtvcs.orgs.tests.factories import verify_forced_logins
+
+    verify_forced_logins()  # force_login: a member of staff past the TOTP code step (issue 7)
     from django.core.management import call_command
 
     started = time.perf_counter()

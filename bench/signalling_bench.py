@@ -39,6 +39,9 @@ def setup() -> dict:
     import django
 
     django.setup()
+    from courtvcs.orgs.tests.factories import verify_forced_logins
+
+    verify_forced_logins()  # force_login: a member of staff past the TOTP code step (issue 7)
     import time_machine
     from django.conf import settings
     from django.core.management import call_command
