@@ -4,6 +4,7 @@ The defaults are the embedded run: SQLite, the in-memory channel layer and the
 database task backend, so that one process on one machine runs everything.
 """
 
+import datetime as dt
 import json
 import os
 from pathlib import Path
@@ -41,6 +42,7 @@ INSTALLED_APPS = [
     # Issue 7: staff sign in with a password and a TOTP code.
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "axes",
     "django_htmx",
     "django_tasks_db",
     "courtvcs.orgs",
@@ -78,6 +80,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Issue 7: turns a sign-in past the failure limit into the lockout answer. Last.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "courtvcs.urls"
@@ -363,3 +367,13 @@ COURTVCS_IDEMPOTENCY_KEY_HOURS = int(os.environ.get("COURTVCS_IDEMPOTENCY_KEY_HO
 # --- Sign-in, sessions and headers (issue 7)
 # The TOTP issuer shown in the authenticator app next to the user name.
 OTP_TOTP_ISSUER = "courtvcs"
+
+# django-axes: failed sign-ins are counted per account and, separately, per address; either
+# reaching the limit locks sign-in for the cool-off time. Answer: courtvcs.orgs.signin_log.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = int(os.environ.get("COURTVCS_SIGNIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "courtvcs.orgs.signin_log.lockout_response"
+AXES_VERBOSE = False  # courtvcs.signin logs each attempt itself

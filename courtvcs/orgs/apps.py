@@ -6,3 +6,8 @@ class OrgsConfig(AppConfig):
     name = "courtvcs.orgs"
     label = "orgs"
     verbose_name = _("Courts, institutions and people")
+
+    def ready(self):
+        from . import signin_log
+
+        signin_log.connect()
