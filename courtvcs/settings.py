@@ -139,7 +139,13 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "courtvcs.orgs.breached_passwords.BreachedPasswordValidator"},
 ]
+# Issue 7: passwords known from breaches (courtvcs/orgs/breached_passwords.py): a sorted
+# SHA-1 list on the server and/or the Pwned Passwords range API (k-anonymity).
+COURTVCS_BREACHED_PASSWORDS_FILE = os.environ.get("COURTVCS_BREACHED_PASSWORDS_FILE", "")
+COURTVCS_BREACHED_PASSWORDS_API = os.environ.get("COURTVCS_BREACHED_PASSWORDS_API", "")
+COURTVCS_BREACHED_PASSWORDS_TIMEOUT = float(os.environ.get("COURTVCS_BREACHED_PASSWORDS_TIMEOUT", "3"))
 
 # Kazakh is the state language and is offered first.
 LANGUAGE_CODE = "kk"
