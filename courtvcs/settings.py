@@ -72,6 +72,8 @@ MIDDLEWARE = [
     # Issue 7: request.user.is_verified(); staff without a verified second factor reach
     # only the sign-in steps.
     "django_otp.middleware.OTPMiddleware",
+    # Issue 7: the idle and absolute limits of a staff session (courtvcs.orgs.sessions).
+    "courtvcs.orgs.middleware.SessionLimitsMiddleware",
     "courtvcs.orgs.middleware.SecondFactorMiddleware",
     "courtvcs.orgs.middleware.UserLanguageMiddleware",
     # After sign-in is known: a retried creating POST with the same Idempotency-Key gets the
@@ -202,6 +204,12 @@ TASKS = {
 }
 
 SESSION_COOKIE_HTTPONLY = True
+# Issue 7: a staff session ends after this long without activity and this long after sign-in
+# (courtvcs.orgs.sessions; 0 turns a limit off). The cookie lives no longer than a session may.
+COURTVCS_SESSION_IDLE_MINUTES = int(os.environ.get("COURTVCS_SESSION_IDLE_MINUTES", "30"))
+COURTVCS_SESSION_ABSOLUTE_HOURS = int(os.environ.get("COURTVCS_SESSION_ABSOLUTE_HOURS", "12"))
+SESSION_COOKIE_AGE = (COURTVCS_SESSION_ABSOLUTE_HOURS * 3600 if COURTVCS_SESSION_ABSOLUTE_HOURS
+                      else 14 * 24 * 3600)
 SESSION_COOKIE_SAMESITE = "Lax"
 
 # --- Operations (courtvcs.ops, docs/deploy.md) --------------------------------------------

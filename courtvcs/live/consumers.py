@@ -27,6 +27,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from courtvcs.ops import metrics as ops_metrics
+from courtvcs.orgs import sessions as staff_sessions
 
 from . import quality, seats
 from .layers import OutageTolerantLayer
@@ -88,6 +89,15 @@ def _room_state(seat, language):
         return seats.room_state(seat)
 
 
+def _session_ended(user, session) -> bool:
+    """Issue 7: a member of staff whose session passed its idle or absolute limit."""
+    return bool(user is not None and user.is_authenticated and staff_sessions.socket_session_ended(session))
+
+
+def _session_alive(session) -> bool:
+    return staff_sessions.socket_alive(session.session_key if session is not None else None)
+
+
 def _mobile_link_valid(session) -> bool:
     from .services.mobile import link_for_session
 
@@ -111,6 +121,9 @@ class RoomConsumer(AsyncWebsocketConsumer):
         route = self.scope["url_route"]["kwargs"]
         user, session = self.scope.get("user"), self.scope.get("session")
         self.language = _language(user, session, self.scope.get("headers", []))
+        if await database_sync_to_async(_session_ended)(user, session):
+            await self.close(code=staff_sessions.SIGNED_OUT_CLOSE_CODE)
+            return
         self.seat = await database_sync_to_async(_resolve)(route["kind"], int(route["object_id"]), user,
                                                            session, self.language)
         if self.seat is None:
@@ -135,6 +148,10 @@ class RoomConsumer(AsyncWebsocketConsumer):
         self.groups_joined = [self.seat.room, self.site_group]
         if self.seat.mobile_link_id:
             self.groups_joined.append(f"live.mobile.{self.seat.mobile_link_id}")
+        elif self.seat.user_id:
+            # Disabling the person (or ending their sessions) closes this socket.
+            self.groups_joined.append(staff_sessions.user_group(self.seat.user_id))
+        self.alive_at = time.monotonic()  # when the session was last told this socket is open
         for group in self.groups_joined:
             await self.channel_layer.group_add(group, self.channel_name)
         await self.accept()
@@ -203,6 +220,13 @@ class RoomConsumer(AsyncWebsocketConsumer):
 
     async def on_ping(self, message):
         await self.send_json({"type": "pong", "t": message.get("t")})
+        if self.seat.user_id and not self.seat.mobile_link_id \
+                and time.monotonic() - self.alive_at >= staff_sessions.SEEN_EVERY_SECONDS:
+            # Issue 7: an open room page is activity, so a console open through a hearing
+            # keeps its session; a session signed out meanwhile closes the socket.
+            self.alive_at = time.monotonic()
+            if not await database_sync_to_async(_session_alive)(self.scope.get("session")):
+                await self.user_signed_out({})
 
     async def on_hello(self, message):
         """The page has its camera and microphone and asks to join the call."""
@@ -463,6 +487,11 @@ class RoomConsumer(AsyncWebsocketConsumer):
 
     async def room_test_result(self, event):
         await self.send_json({"type": "test_result", **{k: v for k, v in event.items() if k != "type"}})
+
+    async def user_signed_out(self, event):
+        """The person was disabled or signed out everywhere (courtvcs.orgs.sessions.end_sessions)."""
+        await self.send_json({"type": "signed_out"})
+        await self.close(code=staff_sessions.SIGNED_OUT_CLOSE_CODE)
 
     async def link_revoked(self, event):
         await self.send_json({"type": "revoked"})

@@ -28,6 +28,7 @@ def texts() -> dict:
         "muted_by_court": _("The court muted your microphone. Unmute only when the judge gives you the floor."),
         "replaced": _("This call continues in another window or device."),
         "revoked": _("Your personal link was revoked by the court. Contact the court secretary."),
+        "signed_out": _("You have been signed out. Sign in again to come back to the call."),
         "prompt": _("The link with %(site)s is failing (%(reasons)s). The presiding judge may declare a "
                     "technical break (R22)."),
         "reasons": {"audio_loss": _("audio is breaking up"), "freeze": _("video freezes"),

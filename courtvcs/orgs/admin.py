@@ -48,3 +48,8 @@ class UserAdmin(BaseUserAdmin):
     fieldsets = BaseUserAdmin.fieldsets + (
         (_("Court work"), {"fields": ["middle_name", "organisation", "role", "language", "phone"]}),
     )
+
+    def save_model(self, request, obj, form, change):
+        # Disabling a person ends their sessions (courtvcs.orgs.sessions), audited as by this admin.
+        obj.changed_by = request.user
+        super().save_model(request, obj, form, change)

@@ -8,6 +8,7 @@ class OrgsConfig(AppConfig):
     verbose_name = _("Courts, institutions and people")
 
     def ready(self):
-        from . import signin_log
+        from . import sessions, signin_log
 
         signin_log.connect()
+        sessions.connect()

@@ -150,3 +150,12 @@ class User(AbstractUser):
     def display_name(self) -> str:
         parts = [self.last_name, self.first_name, self.middle_name]
         return " ".join(p for p in parts if p) or self.username
+
+
+class UserSession(models.Model):
+    """Issue 7: which sessions a member of staff holds, so they can all be ended at once
+    (courtvcs.orgs.sessions.end_sessions). Written at sign-in, removed at sign-out."""
+
+    session_key = models.CharField(max_length=40, primary_key=True)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="signed_in_sessions")
+    started_at = models.DateTimeField()

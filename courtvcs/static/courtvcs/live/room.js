@@ -89,6 +89,10 @@ export class Room {
         this.leave();
         this.say(this.t.revoked, "bad");
         break;
+      case "signed_out":
+        this.leave();
+        this.say(this.t.signed_out, "bad");
+        break;
       case "test_measured":
         this.showTestFigures(m.figures, false);
         break;

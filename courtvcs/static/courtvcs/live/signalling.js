@@ -22,7 +22,8 @@ const OPEN_TIMEOUT_MS = 10000; // an attempt not open by then is given up
 const CUT_MIN_OPEN_MS = 1000;  // while the link looks cut: at least this long per attempt
 const CUT_OPEN_FACTOR = 4;     // or this many times the last open's time, if longer
 const LOST = 4000;             // our code for a socket given up (silent or never opened)
-// 4401 revoked link, 4403 no seat, 4409 replaced by a newer page: do not come back.
+// 4401 signed out (a revoked personal link, or staff signed out: disabled, sessions ended or
+// expired), 4403 no seat, 4409 replaced by a newer page: do not come back.
 const FINAL = [4401, 4403, 4409];
 
 export class Signalling {
