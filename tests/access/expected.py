@@ -32,6 +32,7 @@ EXPECTED_ALLOW: dict[str, dict[str, set[str]]] = {
     "api GET /api/hearings/{hearing_id}/case-file.zip": {"own": {'judge', 'office_head', 'officer', 'other_judge', 'remote_secretary', 'secretary', 'technician'}, "other": {'other_officer', 'other_secretary', 'other_technician'}},
     "page GET /": {"own": SIGNED_IN},
     "page GET /signin/": {"own": EVERYONE},
+    "page GET /signin/confirm/": {"own": SIGNED_IN},
     "page GET /signout/": {"own": set()},
     "page GET /language/": {"own": set()},
     "page GET /hearings/": {"own": SIGNED_IN},
@@ -87,6 +88,11 @@ STATE_CHANGING = ("state-changing: refused to anonymous by django_auth (401); ro
                   " checks in the app's own tests (hearings/tests/test_access.py and others)")
 NOT_IN_MATRIX: dict[str, str] = {
     "api POST /api/auth/login": STATE_CHANGING,
+    "page GET /signin/verify/": ("the code step after the password (login_required; a person already past it is "
+                                 "sent on): courtvcs/orgs/tests/test_second_factor.py"),
+    "page GET /signin/enrol/": ("first sign-in, the authenticator's key (login_required; a person with a key is "
+                                "sent to the code step): courtvcs/orgs/tests/test_second_factor.py"),
+    "api POST /api/auth/confirm": STATE_CHANGING,
     "api POST /api/auth/logout": STATE_CHANGING,
     "api POST /api/auth/language": STATE_CHANGING,
     "api POST /api/endpoints/{endpoint_id}/status": STATE_CHANGING,
