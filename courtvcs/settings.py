@@ -386,6 +386,9 @@ OTP_TOTP_ISSUER = "courtvcs"
 # reaching the limit locks sign-in for the cool-off time. Answer: courtvcs.orgs.signin_log.
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesBackend", "django.contrib.auth.backends.ModelBackend"]
 AXES_FAILURE_LIMIT = int(os.environ.get("COURTVCS_SIGNIN_FAILURE_LIMIT", "5"))
+# Issue 7: destroying a recording or signing an act needs a full sign-in (password and
+# code) this recent (courtvcs/orgs/reauth.py); 0 turns the check off.
+COURTVCS_REAUTH_MINUTES = int(os.environ.get("COURTVCS_REAUTH_MINUTES", "5"))
 AXES_COOLOFF_TIME = dt.timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True

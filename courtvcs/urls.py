@@ -10,6 +10,7 @@ urlpatterns = [
     path("signin/", org_views.SignInView.as_view(), name="signin"),
     path("signin/verify/", org_views.verify_second_factor, name="signin_verify"),
     path("signin/enrol/", org_views.enrol_second_factor, name="signin_enrol"),
+    path("signin/confirm/", org_views.confirm_sign_in, name="signin_confirm"),
     path("signout/", org_views.SignOutView.as_view(), name="signout"),
     path("language/", org_views.choose_language, name="language"),
     path("", include("courtvcs.hearings.urls")),

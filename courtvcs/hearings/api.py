@@ -8,6 +8,7 @@ from ninja import Status, Router
 from courtvcs import kztime
 from courtvcs.api_types import KzDate
 from courtvcs.errors import InvalidInput
+from courtvcs.orgs import reauth
 from courtvcs.orgs.models import Endpoint
 
 from . import selectors
@@ -181,6 +182,7 @@ def acts_awaiting_signature(request):
 
 @router.post("/acts/{act_id}/sign", response=ActOut)
 def sign_act(request, act_id: int):
+    reauth.require_recent(request)  # issue 7: a signature needs a recent full sign-in
     return hearing_day.sign_act(actor=request.user, act_id=act_id)
 
 

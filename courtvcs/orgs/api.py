@@ -8,7 +8,7 @@ from ninja import Field, Router, Schema, Status
 from courtvcs.api_types import KzDatetime
 from courtvcs.errors import InvalidInput, SecondFactorRequired
 
-from . import second_factor, selectors, services
+from . import reauth, second_factor, selectors, services
 from .choices import EndpointKind, EndpointStatus, Language, OrgKind
 
 router = Router(tags=["courts and endpoints"])
@@ -119,6 +119,20 @@ def sign_in(request, payload: LoginIn):
         raise SecondFactorRequired(_("The code is wrong or has expired. Enter the current code."))
     get_token(request)  # set the CSRF cookie for the following writes
     return user
+
+
+class ConfirmIn(Schema):
+    password: str = Field(min_length=1, max_length=256)
+    code: str = Field(min_length=1, max_length=16)
+
+
+@auth_router.post("/confirm", response={204: None})
+def confirm_sign_in(request, payload: ConfirmIn):
+    """Sign in again (password and code) before destroying a recording or signing an act."""
+    if not reauth.confirm(request=request, password=payload.password, code=payload.code):
+        raise SecondFactorRequired(_("The password or the code is wrong. Enter them again (wait for a new code)."),
+                                   code="reauthentication_failed")
+    return Status(204, None)
 
 
 @auth_router.post("/logout", response={204: None})

@@ -55,7 +55,15 @@ def verify(*, request, user: User, code: str) -> bool:
     _record(request, user, ok, "second_factor_verified" if ok else "second_factor_failed")
     if ok:
         otp_login(request, device)
+        _signed_in_fully(request)
     return ok
+
+
+def check_code(*, user: User, code: str) -> bool:
+    """The current code of the person's confirmed device, without touching the session's
+    sign-in (used to sign in again before an irreversible action)."""
+    device = confirmed_device(user)
+    return device is not None and device.verify_token(_clean(code))
 
 
 @transaction.atomic
@@ -69,6 +77,7 @@ def confirm_enrolment(*, request, user: User, code: str) -> bool:
         device.save(update_fields=["confirmed"])
         TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
         otp_login(request, device)
+        _signed_in_fully(request)
     return ok
 
 
@@ -78,6 +87,12 @@ def reset_second_factor(*, actor: User, user: User) -> None:
     removed = TOTPDevice.objects.filter(user=user).delete()[0]
     audit_record(actor=actor, action="second_factor_reset", obj=user, after={"devices_removed": removed})
     log.info("second factor reset", extra={"user_id": user.pk, "by": actor.pk if actor else None})
+
+
+def _signed_in_fully(request) -> None:
+    from .reauth import stamp  # reauth builds on this module
+
+    stamp(request)
 
 
 def _record(request, user: User, ok: bool, action: str) -> None:

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from courtvcs.navigation import landing_url
 
-from . import second_factor, services
+from . import reauth, second_factor, services
 
 
 class SignInView(auth_views.LoginView):
@@ -94,3 +94,16 @@ def enrol_second_factor(request):
     return render(request, "registration/enrol.html", {
         "next": target, "error": error, "qr_svg": second_factor.enrolment_qr_svg(device),
         "manual_key": second_factor.manual_key(device)})
+
+
+@login_required
+def confirm_sign_in(request):
+    """Issue 7: the password and the code again, before destroying a recording or signing an act."""
+    target = _next_url(request)
+    error = ""
+    if request.method == "POST":
+        if reauth.confirm(request=request, password=request.POST.get("password", ""),
+                          code=request.POST.get("code", "")):
+            return HttpResponseRedirect(target)
+        error = _("The password or the code is wrong. Enter them again (wait for a new code).")
+    return render(request, "registration/confirm.html", {"next": target, "error": error})

@@ -32,6 +32,7 @@ EXPECTED_ALLOW: dict[str, dict[str, set[str]]] = {
     "api GET /api/hearings/{hearing_id}/case-file.zip": {"own": {'judge', 'office_head', 'officer', 'other_judge', 'remote_secretary', 'secretary', 'technician'}, "other": {'other_officer', 'other_secretary', 'other_technician'}},
     "page GET /": {"own": SIGNED_IN},
     "page GET /signin/": {"own": {"anonymous"}},  # a signed-in person is sent on
+    "page GET /signin/confirm/": {"own": SIGNED_IN},
     "page GET /signout/": {"own": set()},
     "page GET /language/": {"own": set()},
     "page GET /hearings/": {"own": SIGNED_IN},
@@ -91,6 +92,7 @@ NOT_IN_MATRIX: dict[str, str] = {
                                  "sent on): courtvcs/orgs/tests/test_second_factor.py"),
     "page GET /signin/enrol/": ("first sign-in, the authenticator's key (login_required; a person with a key is "
                                 "sent to the code step): courtvcs/orgs/tests/test_second_factor.py"),
+    "api POST /api/auth/confirm": STATE_CHANGING,
     "api POST /api/auth/logout": STATE_CHANGING,
     "api POST /api/auth/language": STATE_CHANGING,
     "api POST /api/endpoints/{endpoint_id}/status": STATE_CHANGING,

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from courtvcs import kztime
 from courtvcs.orgs.choices import INSTITUTION_ROLES, Role
+from courtvcs.orgs.reauth import recent_sign_in_required
 from courtvcs.pages import Outcome, add_field_errors, answer, attempt, invalid
 
 from .. import selectors
@@ -193,6 +194,7 @@ def acts(request):
 
 @login_required
 @require_POST
+@recent_sign_in_required("hearings:acts")
 def act_sign(request, act_id: int):
     _require_role(request.user, ACT_PAGE_ROLES)
     outcome = attempt(hearing_day.sign_act, actor=request.user, act_id=act_id)

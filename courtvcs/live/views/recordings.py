@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from courtvcs.errors import DomainError, NotFound
 from courtvcs.orgs.choices import Role
+from courtvcs.orgs.reauth import recent_sign_in_required
 from courtvcs.pages import attempt
 
 from ..choices import RecordingStatus
@@ -166,6 +167,7 @@ def recording_list(request):
 
 @login_required
 @require_POST
+@recent_sign_in_required("live:recordings")
 def destroy(request, recording_id: int):
     _require_viewer(request.user)
     outcome = attempt(recordings.destroy_recording, actor=request.user,
