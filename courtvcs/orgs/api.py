@@ -208,6 +208,6 @@ class EndpointHistoryOut(Schema):
 @router.get("/endpoints/{endpoint_id}/history", response=EndpointHistoryOut)
 def endpoint_history(request, endpoint_id: int):
     """R14: how the endpoint's operability changed, and its maintenance periods."""
-    endpoint = selectors.endpoint_with_history(endpoint_id)
+    endpoint = selectors.endpoint_with_history(request.user, endpoint_id)
     return {"endpoint": endpoint, "changes": list(endpoint.status_history.all()),
             "blocks": list(endpoint.blocks.all())}

@@ -5,6 +5,8 @@ from django.utils.translation import gettext as _
 from courtvcs import kztime
 from courtvcs.errors import NotFound
 
+from .choices import Role
+
 from .models import District, Endpoint, EndpointBlock, EndpointStatusChange, Organisation, Region
 
 
@@ -41,10 +43,29 @@ def endpoints(*, organisation_id: int | None = None, region_id: int | None = Non
     return qs
 
 
-def endpoint_with_history(endpoint_id: int) -> Endpoint:
-    return get_object_or_404(
+def endpoint_with_history(user, endpoint_id: int) -> Endpoint:
+    """R14: an endpoint's operability history, for those who answer for it or agree its slots.
+
+    The history names the people who changed the status: the endpoint's own organisation
+    sees it, and the coordinators who agree VCS slots on it (R11: the region's, R12: the
+    Department's). Anyone else gets 404 (the operability itself is on the public schedule, R3).
+    """
+    endpoint = get_object_or_404(
         Endpoint.objects.select_related("organisation").prefetch_related("status_history__by", "blocks"),
         pk=endpoint_id)
+    if not may_see_history(user, endpoint):
+        raise NotFound(_("No such endpoint."))
+    return endpoint
+
+
+def may_see_history(user, endpoint: Endpoint) -> bool:
+    if user.is_superuser or user.role == Role.DEPARTMENT_COORDINATOR:
+        return True
+    own = user.organisation_id is not None and user.organisation_id == endpoint.organisation_id
+    if own:
+        return True
+    return (user.role == Role.REGIONAL_COORDINATOR and user.organisation is not None
+            and user.organisation.region_id == endpoint.organisation.region_id)
 
 
 def equipment_board(user) -> QuerySet:

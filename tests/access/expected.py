@@ -17,7 +17,10 @@ EXPECTED_ALLOW: dict[str, dict[str, set[str]]] = {
     "api GET /api/districts": {"own": EVERYONE},
     "api GET /api/organisations": {"own": EVERYONE},
     "api GET /api/endpoints": {"own": SIGNED_IN},
-    "api GET /api/endpoints/{endpoint_id}/history": {"own": SIGNED_IN, "other": SIGNED_IN},
+    # R14: the endpoint's own organisation and the coordinators of its slots (R11, R12).
+    "api GET /api/endpoints/{endpoint_id}/history": {
+        "own": {'bailiff', 'coordinator', 'dep_coordinator', 'judge', 'office_head', 'other_judge', 'secretary', 'technician'},
+        "other": {'dep_coordinator', 'other_coordinator', 'other_secretary', 'other_technician'}},
     "api GET /api/hearings": {"own": SIGNED_IN},
     "api GET /api/hearings/{hearing_id}": {"own": {'bailiff', 'coordinator', 'dep_coordinator', 'judge', 'office_head', 'officer', 'other_judge', 'remote_secretary', 'secretary', 'sizo_technician', 'technician'}, "other": {'dep_coordinator', 'other_coordinator', 'other_officer', 'other_secretary', 'other_technician'}},
     "api GET /api/hearings/{hearing_id}/timeline": {"own": {'bailiff', 'coordinator', 'dep_coordinator', 'judge', 'office_head', 'officer', 'other_judge', 'remote_secretary', 'secretary', 'sizo_technician', 'technician'}, "other": {'dep_coordinator', 'other_coordinator', 'other_officer', 'other_secretary', 'other_technician'}},
