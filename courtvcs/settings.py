@@ -11,6 +11,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 from courtvcs.ops.logs import logging_config
@@ -62,6 +63,9 @@ MIDDLEWARE = [
     # First, so that every answer gets a request id, a log context and its metrics.
     "courtvcs.ops.middleware.RequestContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Django's CSP middleware, with the WebSocket origins of the page's own host and of the
+    # Janus pool added to connect-src for each answer (SECURE_CSP below).
+    "courtvcs.ops.csp.ContentSecurityPolicyMiddleware",
     # Serves the static files from the same process in the embedded run and in production.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -101,6 +105,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                # csp_nonce: the nonce="..." of the pages' inline scripts.
+                "django.template.context_processors.csp",
                 "courtvcs.navigation.workspace",
             ],
         },
@@ -394,3 +400,43 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "courtvcs.orgs.signin_log.lockout_response"
 AXES_VERBOSE = False  # courtvcs.signin logs each attempt itself
+
+# --- HTTPS and headers (docs/deploy.md, "HTTPS and headers") ------------------------------
+# The embedded run is plain HTTP on localhost. COURTVCS_HTTPS=1 is a deployment behind a
+# TLS-terminating load balancer: secure cookies, HTTP redirected to HTTPS, HSTS.
+COURTVCS_HTTPS = env_bool("COURTVCS_HTTPS", False)
+if COURTVCS_HTTPS:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = True
+    # The load balancer probes the nodes over plain HTTP; a redirect would fail its checks.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
+    # The load balancer terminates TLS and says so; it must overwrite a client's own header.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = 365 * 24 * 3600
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+# Both runs: no Referer leaves for another site (page URLs name hearings), no page is framed,
+# no answer is sniffed into another type. Not "no-referrer": under it browsers send
+# "Origin: null" with every form POST, even to our own pages, and Django's CSRF check refuses
+# them (over HTTPS it has no Referer to fall back on either).
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+# Scripts only from our static files, or inline with the page's nonce. Style attributes are
+# allowed (style-src-attr): the coordination board places its blocks with computed
+# left/width; style attributes cannot run script, and <style> elements still need the nonce.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "style-src-attr": [CSP.UNSAFE_INLINE],
+    "img-src": [CSP.SELF, "data:", "blob:"],
+    "media-src": [CSP.SELF, "blob:", "mediastream:"],
+    # The page's own ws(s):// origin and the Janus pool's are added per answer (courtvcs.ops.csp).
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}

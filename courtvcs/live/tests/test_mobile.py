@@ -177,7 +177,7 @@ def test_r17_token_is_exchanged_for_a_session_and_leaves_the_address_bar(world, 
     assert answer.status_code == 302
     assert answer["Location"] == "/live/join/"
     assert token not in answer["Location"]
-    assert answer["Referrer-Policy"] == "no-referrer"
+    assert answer["Referrer-Policy"] == "same-origin"
     assert "no-store" in answer["Cache-Control"]
     link = MobileLink.objects.get(participant__procedural_role="defence_lawyer")
     assert browser.session[mobile.SESSION_KEY] == link.pk
@@ -185,7 +185,7 @@ def test_r17_token_is_exchanged_for_a_session_and_leaves_the_address_bar(world, 
 
     page = browser.get(answer["Location"])
     assert page.status_code == 200
-    assert page["Referrer-Policy"] == "no-referrer"
+    assert page["Referrer-Policy"] == "same-origin"
     assert token not in page.content.decode()
     link.refresh_from_db()
     assert link.first_used_at is not None and link.last_used_at is not None
@@ -318,7 +318,7 @@ def test_r17_an_invalid_link_gets_a_404_page_in_the_persons_language(world, lang
     body = answer.content.decode()
     assert f'<html lang="{language}">' in body and footer in body
     assert 'data-link-page="invalid"' in body
-    assert answer["Referrer-Policy"] == "no-referrer"
+    assert answer["Referrer-Policy"] == "same-origin"
     assert browser.get("/m/" + "x" * 500 + "/").status_code == 404
 
 

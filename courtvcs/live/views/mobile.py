@@ -31,7 +31,10 @@ HEALTH_PATH = "/healthz"
 
 
 def _private(response: HttpResponse) -> HttpResponse:
-    response["Referrer-Policy"] = "no-referrer"
+    # No Referer to another site, whatever the global setting. Not "no-referrer": browsers
+    # then send "Origin: null" with the page's forms (the language buttons), which the CSRF
+    # check refuses.
+    response["Referrer-Policy"] = "same-origin"
     add_never_cache_headers(response)
     return response
 

@@ -36,7 +36,7 @@ def mobile_room(request):
     seat = hearing_seat(None, link.hearing_id, mobile_link=link)
     response = render(request, "live/room_page.html", {**panel_context(request, seat), "mobile": True,
                                                        "title": _("Hearing by mobile VCS")})
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"  # as the pre-call page (views/mobile.py)
     return response
 
 

@@ -40,6 +40,15 @@
     }
     if (remote) { remote.addEventListener("change", syncSites); }
 
+    // The free/busy section reloads when a field it depends on changes. An htmx trigger
+    // filter would say so in the page, but htmx evaluates filters as code, which the
+    // Content Security Policy forbids.
+    form.addEventListener("change", function (event) {
+      if (event.target.hasAttribute && event.target.hasAttribute("data-availability")) {
+        form.dispatchEvent(new CustomEvent("availability-change"));
+      }
+    });
+
     var add = document.getElementById("add-participant");
     var template = document.getElementById("participant-template");
     var rows = document.getElementById("participants");
