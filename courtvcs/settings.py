@@ -317,6 +317,8 @@ COURTVCS_RECORDING_CHUNK_SECONDS = 5
 COURTVCS_JANUS_SERVERS = json.loads(os.environ.get("COURTVCS_JANUS_SERVERS", "[]"))
 COURTVCS_JANUS_MAX_SITES = int(os.environ.get("COURTVCS_JANUS_MAX_SITES", "16"))
 COURTVCS_JANUS_TIMEOUT_SECONDS = float(os.environ.get("COURTVCS_JANUS_TIMEOUT_SECONDS", "5"))
+# The worker closes finished rooms and revokes stray tokens this often (live/tasks.py).
+COURTVCS_JANUS_SWEEP_MINUTES = float(os.environ.get("COURTVCS_JANUS_SWEEP_MINUTES", "5"))
 # R4: hearing rooms are recorded by Janus too (.mjr files per site, post-processed by
 # server_recording); test-session rooms never are. A pool needs this on shared storage.
 COURTVCS_JANUS_RECORD = os.environ.get("COURTVCS_JANUS_RECORD", "1") == "1"

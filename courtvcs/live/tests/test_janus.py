@@ -205,3 +205,27 @@ def test_a_hearing_with_more_sites_than_the_mesh_carries_goes_through_janus(worl
     assert media_plane(seat).name == "mesh"  # no pool: the pages say the hearing is too big
     settings.COURTVCS_MEDIA_PLANE = "janus"
     assert media_plane(seat).name == "janus"
+
+
+def test_r15_the_worker_sweeps_finished_rooms_on_its_own_every_few_minutes(world, api, clock, janus_pool):
+    """No cron needed: catch_up starts the sweep, which closes a finished hearing's room and
+    queues its own next run once, however often it is started."""
+    from django.core.management import call_command
+    from django.tasks import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    from courtvcs import kztime
+    from courtvcs.live import tasks
+
+    flow = live_hearing(world, api, clock)
+    row = rooms.ensure_room(seats.hearing_seat(world.secretary, flow.hearing_id))
+    Hearing.objects.filter(pk=flow.hearing_id).update(status="adjourned")
+    call_command("catch_up", verbosity=0)
+    first = DBTaskResult.objects.filter(task_path=tasks.JANUS_SWEEP_PATH, status=TaskResultStatus.READY)
+    assert first.count() == 1  # started by catch_up
+    assert tasks.sweep_janus_rooms.call()["closed"] == 1
+    tasks.sweep_janus_rooms.call()
+    row.refresh_from_db()
+    assert row.closed_at is not None
+    later = first.filter(run_after__gt=kztime.now())
+    assert later.count() == 1  # one chain, not one per run

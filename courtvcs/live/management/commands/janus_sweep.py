@@ -1,8 +1,9 @@
 """Close Janus rooms whose call is over, destroy leftover rooms, revoke stray tokens.
 
-Run every few minutes where the Janus plane is used (cron or a systemd timer):
-a test session that finished, or a hearing changed while a Janus server was unreachable,
-leaves its room open until then.
+The task worker does this every COURTVCS_JANUS_SWEEP_MINUTES where Janus servers are
+configured (live/tasks.py sweep_janus_rooms, started by catch_up); this command runs it
+once, now: a test session that finished, or a hearing changed while a Janus server was
+unreachable, leaves its room open until then.
 """
 
 from django.core.management.base import BaseCommand
