@@ -48,6 +48,15 @@ def may_generate(user, hearing: Hearing, kind: str, reader_org_id: int | None) -
             and user.role == Role.INSTITUTION_OFFICER and user.organisation_id == reader_org_id)
 
 
+def authorize_generate_kind(user, hearing: Hearing, kind: str) -> None:
+    """Before the record is looked up: a person who may make no document of this kind for the
+    hearing learns nothing of its records (issue 7, tests/access/test_write_matrix.py)."""
+    if is_court_staff(user, hearing):
+        return
+    if not (kind == DocumentKind.SUSPENSION_NOTICE and user.role == Role.INSTITUTION_OFFICER):
+        raise Forbidden(_("Your role and organisation do not allow you to make this document."))
+
+
 def authorize_generate(user, hearing: Hearing, kind: str, reader_org_id: int | None) -> None:
     if not may_generate(user, hearing, kind, reader_org_id):
         raise Forbidden(_("Your role and organisation do not allow you to make this document."))

@@ -28,7 +28,7 @@ from courtvcs.hearings.choices import ActStatus
 from courtvcs.hearings.models import Act, Hearing
 
 from . import contexts
-from .access import authorize_generate
+from .access import authorize_generate, authorize_generate_kind
 from .choices import RULE_OF_KIND, DocumentKind
 from .models import Document
 from .rendering import render
@@ -97,6 +97,7 @@ def generate(*, actor, hearing_id: int, kind: str, source_id: int | None = None)
     none for the protocol mark) in Kazakh and Russian, as a new version of each."""
     kind = _kind(kind)
     hearing = hearing_access.get_visible(actor, hearing_id)  # NotFound for a hearing not theirs
+    authorize_generate_kind(actor, hearing, kind)
     source = contexts.load(hearing.pk, kind, source_id)
     authorize_generate(actor, source.hearing, kind, source.reader_org_id)
     return _store(source, actor)

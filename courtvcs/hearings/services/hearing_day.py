@@ -21,6 +21,7 @@ from ..choices import (
 from ..models import Act, ActSignature, AttendanceCheck, FaultReport, Hearing, Participant
 from . import deadlines
 from .booking import release_endpoints
+from ..access import authorize, check_state
 from .workflow import apply, guard, record_event
 
 SIGNATORY_OF_ROLE = {Role.OFFICE_HEAD: Signatory.OFFICE_HEAD, Role.SECRETARY: Signatory.SECRETARY,
@@ -115,11 +116,13 @@ def _open_fault(actor, fault_id: int) -> tuple[FaultReport, Hearing]:
 def resolve_fault(*, actor, fault_id: int, fixed: bool, resolution: str) -> FaultReport:
     """R16: fixed; R17: cannot be fixed, and the hearing cannot be held by VCS."""
     fault, hearing = _open_fault(actor, fault_id)
+    # Who first: a person who may not resolve faults learns nothing of this one's state.
+    authorize(actor, hearing, "fix_fault")
     if fault.status != FaultStatus.OPEN:
         raise RuleViolation("R16", _("This fault is already resolved."))
     if not resolution.strip():
         raise InvalidInput(_("Say what was done."), {"resolution": _("Required.")})
-    guard(hearing, "fix_fault", actor)
+    check_state(hearing, "fix_fault")
     before = snapshot(fault)
     fault.status = FaultStatus.FIXED if fixed else FaultStatus.UNFIXABLE
     fault.resolved_at, fault.resolved_by, fault.resolution = kztime.now(), actor, resolution.strip()
