@@ -435,6 +435,9 @@ SECURE_CSP = {
     "style-src-attr": [CSP.UNSAFE_INLINE],
     "img-src": [CSP.SELF, "data:", "blob:"],
     "media-src": [CSP.SELF, "blob:", "mediastream:"],
+    # The recorder's ticker is a worker made from a blob (static/courtvcs/live/recorder.js
+    # makeTicker): it keeps the recorded video's pace when the console's tab is hidden.
+    "worker-src": [CSP.SELF, "blob:"],
     # The page's own ws(s):// origin and the Janus pool's are added per answer (courtvcs.ops.csp).
     "connect-src": [CSP.SELF],
     "object-src": [CSP.NONE],
