@@ -1,5 +1,5 @@
 """The Content Security Policy breaks no page: each role's main pages, a hearing console with
-its live video, the booking form's free/busy refresh, the public schedule, the sign-in page
+its live video and its recording, the booking form's free/busy refresh, the public schedule, the sign-in page
 and the mobile pre-call page open in Chromium without a single policy violation; and the
 Referrer-Policy lets their forms through the CSRF check."""
 
@@ -51,7 +51,7 @@ class Watcher:
 
 def test_no_page_violates_the_content_security_policy(world, api, clock, browser, person, asgi_server):
     flow = Flow(world, api, clock)
-    flow.to("connected")
+    flow.to("in_session")  # the console records (R4): its recorder's worker is under the policy too
     lawyer = Participant.objects.get(hearing_id=flow.hearing_id, procedural_role="defence_lawyer")
     secretary_client = Client()
     secretary_client.force_login(world.secretary)
@@ -100,6 +100,8 @@ def test_no_page_violates_the_content_security_policy(world, api, clock, browser
             page = someone.page
             watcher_of_role.visit(page, f"{base}/hearings/{flow.hearing_id}/", 1500)
             page.wait_for_selector("[data-live-grid] video")  # room.js ran and shows the camera
+            page.wait_for_timeout(6000)  # the recorder's first chunk (5 s) went up
+            watcher_of_role.collect(page, "console recording")
             # The booking form's free/busy section reloads when its fields change (no htmx filter).
             page.goto(base + reverse("hearings:book"))
             page.select_option("#id_courtroom_id", index=1)
