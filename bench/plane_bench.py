@@ -123,7 +123,7 @@ def prepare(plan: list[int]):
                       EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",
                       COURTVCS_RECORDINGS_DIR=str(RECORDINGS), COURTVCS_JANUS_RECORDINGS_DIR=str(JANUS_RECORDINGS),
                       DJANGO_ALLOW_ASYNC_UNSAFE="true")
-    os.environ.setdefault("LOG_LEVEL", "ERROR")  # not a 404 for every page's favicon
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
     sys.path.insert(0, str(REPO))
     import django
 
