@@ -281,6 +281,10 @@ def setup_django(runs_join: int, runs_reconnect: int):
     shutil.rmtree(RECORDINGS, ignore_errors=True)
     os.environ["DATABASE_URL"] = f"sqlite:///{DB}"
     os.environ["DJANGO_SETTINGS_MODULE"] = "courtvcs.settings"
+    # The staff session limits are off, as in the test suite: the benchmark moves the clock
+    # by days on one signed-in person (Flow), which the 30-minute idle limit would end.
+    os.environ["COURTVCS_SESSION_IDLE_MINUTES"] = "0"
+    os.environ["COURTVCS_SESSION_ABSOLUTE_HOURS"] = "0"
     os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.dummy.EmailBackend"
     os.environ["COURTVCS_RECORDINGS_DIR"] = str(RECORDINGS)
     os.environ.setdefault("LOG_LEVEL", "WARNING")

@@ -66,6 +66,10 @@ def seed(rooms: int) -> list[dict]:
         Path(f"{DB}{suffix}").unlink(missing_ok=True)
     os.environ["DATABASE_URL"] = f"sqlite:///{DB}"
     os.environ["DJANGO_SETTINGS_MODULE"] = "courtvcs.settings"
+    # The staff session limits are off, as in the test suite: the benchmark moves the clock
+    # by days on one signed-in person (Flow), which the 30-minute idle limit would end.
+    os.environ["COURTVCS_SESSION_IDLE_MINUTES"] = "0"
+    os.environ["COURTVCS_SESSION_ABSOLUTE_HOURS"] = "0"
     os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.dummy.EmailBackend"
     os.environ.setdefault("LOG_LEVEL", "WARNING")
     os.environ.pop("REDIS_URL", None)  # the embedded run's in-memory channel layer
