@@ -94,6 +94,7 @@ ERROR_SCHEMA = {
         "rule": {"type": "string"},
         "reasons": {"type": "array", "items": {"type": "string"}},
         "fields": {"type": "object", "additionalProperties": {"type": "string"}},
+        "code": {"type": "string"},
     },
 }
 ERROR_RESPONSES = {
@@ -104,6 +105,9 @@ ERROR_RESPONSES = {
     409: "The Rules do not allow this now; `rule` names the point.",
     422: "The input does not have the required shape; `fields` says what is wrong where.",
 }
+# The operations that check a password: too many failures lock sign-in (django-axes).
+LOCKOUT_RESPONSE = (429, "Too many failed sign-ins: locked for a while; `code` is `signin_locked`.")
+CHECKS_A_PASSWORD = ("/auth/login", "/auth/confirm")
 
 
 class CourtApi(NinjaAPI):
@@ -113,9 +117,12 @@ class CourtApi(NinjaAPI):
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
         schema["components"].setdefault("schemas", {})["Error"] = ERROR_SCHEMA
         error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
-        for operations in schema["paths"].values():
+        for path, operations in schema["paths"].items():
+            refusals = dict(ERROR_RESPONSES)
+            if path.endswith(CHECKS_A_PASSWORD):
+                refusals[LOCKOUT_RESPONSE[0]] = LOCKOUT_RESPONSE[1]
             for operation in operations.values():
-                for status, description in ERROR_RESPONSES.items():
+                for status, description in refusals.items():
                     operation["responses"].setdefault(status, {"description": description,
                                                                "content": error})
         return schema
