@@ -8,7 +8,6 @@ is then not enough to do either. The time of the last full sign-in is kept in th
 session; the tests of this module turn it on).
 """
 
-import datetime as dt
 import functools
 
 from django.conf import settings
@@ -34,19 +33,18 @@ class RecentSignInRequired(SecondFactorRequired):
 
 def stamp(request) -> None:
     """The person has just given the password and the code."""
-    request.session[SESSION_KEY] = kztime.now().isoformat()
+    # A Unix time, as the session's own stamps (courtvcs/orgs/sessions.py) are kept.
+    request.session[SESSION_KEY] = kztime.now().timestamp()
 
 
 def is_recent(request) -> bool:
     minutes = settings.COURTVCS_REAUTH_MINUTES
     if not minutes:
         return True
-    raw = request.session.get(SESSION_KEY)
-    try:
-        at = dt.datetime.fromisoformat(raw) if raw else None
-    except ValueError:
-        at = None
-    return at is not None and dt.timedelta(0) <= kztime.now() - at <= dt.timedelta(minutes=minutes)
+    at = request.session.get(SESSION_KEY)
+    if not isinstance(at, (int, float)):
+        return False  # never stamped, or by an older version of this module
+    return 0 <= kztime.now().timestamp() - at <= minutes * 60
 
 
 def require_recent(request) -> None:

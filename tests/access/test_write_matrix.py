@@ -66,20 +66,20 @@ def _resolve(schema: dict, components: dict) -> dict:
     return schema
 
 
-def example(schema: dict, components: dict, ids: dict):
+def example(schema: dict, components: dict):
     """The smallest value that fits `schema` (required fields only)."""
     schema = _resolve(schema, components)
     for key in ("anyOf", "oneOf", "allOf"):
         if key in schema:
             options = [s for s in schema[key] if _resolve(s, components).get("type") != "null"]
-            return example(options[0], components, ids)
+            return example(options[0], components)
     if "enum" in schema:
         return schema["enum"][0]
     if "default" in schema:
         return schema["default"]
     kind = schema.get("type")
     if kind == "object":
-        return {name: example(prop, components, ids) for name, prop in schema.get("properties", {}).items()
+        return {name: example(prop, components) for name, prop in schema.get("properties", {}).items()
                 if name in schema.get("required", [])}
     if kind == "array":
         return []
@@ -108,7 +108,7 @@ def bodies() -> dict[str, bytes]:
     for path, operations in schema["paths"].items():
         for method, operation in operations.items():
             body = operation.get("requestBody", {}).get("content", {}).get("application/json", {})
-            value = example(body["schema"], components, {}) if "schema" in body else {}
+            value = example(body["schema"], components) if "schema" in body else {}
             name = f"api {method.upper()} {path}"
             made[name] = json.dumps(BODIES.get(name, value)).encode()
     return made
