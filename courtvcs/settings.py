@@ -200,7 +200,10 @@ elif REDIS_URL:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
                                   "CONFIG": {"hosts": [REDIS_URL], "prefix": COURTVCS_CHANNEL_PREFIX}}}
 else:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "courtvcs.live.layers.CourtInMemoryChannelLayer"}}
+    # 100 messages waiting per page, Channels' default, was reached by a six-site mesh's
+    # candidates on a busy machine, and the layer then drops signalling (ChannelFull).
+    CHANNEL_LAYERS = {"default": {"BACKEND": "courtvcs.live.layers.CourtInMemoryChannelLayer",
+                                  "CONFIG": {"capacity": 2000}}}
 
 TASKS = {
     "default": {

@@ -14,6 +14,7 @@ a page can notice.
 import logging
 import time
 
+from channels.exceptions import ChannelFull
 from channels.layers import InMemoryChannelLayer
 
 logger = logging.getLogger(__name__)
@@ -42,7 +43,8 @@ class OutageTolerantLayer:
     participant's socket: a courtroom would drop out of the call because of a presence
     message. A send that fails is logged and dropped instead; the page re-reads the hearing
     on its next update, and channels_redis re-subscribes on its own once Redis answers.
-    Leaving a group is forgiven too (the subscription ends with the lost connection); joining
+    A page whose queue is full (ChannelFull: it stopped reading) loses that message the same
+    way, rather than the sender losing its socket. Leaving a group is forgiven too (the subscription ends with the lost connection); joining
     one still raises: a page that cannot subscribe must reconnect.
     """
 
@@ -77,5 +79,5 @@ def _layer_errors() -> tuple[type[BaseException], ...]:
         from redis.exceptions import ConnectionError as RedisConnectionError
         from redis.exceptions import TimeoutError as RedisTimeoutError
     except ImportError:  # the embedded run has no Redis client installed
-        return ()
-    return (RedisConnectionError, RedisTimeoutError)
+        return (ChannelFull,)
+    return (ChannelFull, RedisConnectionError, RedisTimeoutError)

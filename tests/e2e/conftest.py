@@ -79,7 +79,8 @@ class Person:
     def shot(self, name: str):
         self.step += 1
         self.page.screenshot(path=str(self.shots / f"{self.step:02d}-{self.user.username}-{name}.png"),
-                             full_page=True)
+                             # a page decoding five videos on two busy cores is slow to paint
+                             full_page=True, timeout=60_000)
 
 
 @pytest.fixture

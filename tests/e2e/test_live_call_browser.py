@@ -263,11 +263,6 @@ def test_r22_a_site_cut_off_for_30_seconds_recovers_by_itself(
 
 def test_r13_test_session_is_a_real_call_measured_both_ways(
         world, api, clock, plane, asgi_server, live_browser_factory, request, settings, watch):
-    if plane == "janus":
-        # Passed 1 of 3 runs on the shared machine: the other two measured below the
-        # thresholds (figures not yet looked at).
-        request.applymarker(pytest.mark.xfail(reason="through Janus the measurement is sometimes "
-                                                     "below the thresholds", strict=False))
     settings.COURTVCS_TEST_CALL = {**settings.COURTVCS_TEST_CALL, "MEASURE_SECONDS": 6}
     flow = Flow(world, api, clock)
     flow.book()
@@ -297,8 +292,6 @@ def test_r13_test_session_is_a_real_call_measured_both_ways(
     assert ts.figures["thresholds"]["MEASURE_SECONDS"] == 6
 
 
-@pytest.mark.skip(reason="not seen passing yet: on the shared two-core test machine six Chromium pages "
-                         "starve the server (signalling sockets and Janus attaches time out)")
 def test_r15_a_six_site_hearing_is_held_through_janus(
         world, api, clock, janus_pool, asgi_server, live_browser_factory, request, settings, watch):
     """More sites than the mesh carries (COURTVCS_P2P_MAX_SITES = 4): the deployment's plane
@@ -336,5 +329,6 @@ def test_r15_a_six_site_hearing_is_held_through_janus(
         wait_for(lambda page=page, others=others: receives_from(page, others), timeout=90,
                  what=f"{site} decodes the five other sites")
     assert pages["courtroom"].evaluate("() => window.courtvcsLive.welcome.plane.plane") == "janus"
-    secretary.shot("six-sites")
+    # No screenshot here: with six pages decoding five videos each on two cores, Chromium
+    # did not paint one within 60 s in two of eight runs, while every site decoded.
     assert JanusRoom.objects.filter(hearing_id=flow.hearing_id, closed_at__isnull=True).exists()

@@ -177,6 +177,45 @@ def test_r22_a_channel_layer_outage_does_not_drop_the_sites_from_the_call(live_h
     async_to_sync(scenario)()
 
 
+def test_r22_a_page_that_stopped_reading_does_not_cut_off_the_page_signalling_to_it(
+        live_hearing, world, monkeypatch, settings):
+    """A page's queue full (a loaded browser in a six-site mesh): its message is dropped and
+    logged; the sender stays in the call, and the queue is far above Channels' 100."""
+    from channels.exceptions import ChannelFull
+
+    from courtvcs.live.layers import CourtInMemoryChannelLayer
+
+    assert settings.CHANNEL_LAYERS["default"]["CONFIG"]["capacity"] >= 1000
+    path = f"/ws/live/hearing/{live_hearing.hearing_id}/"
+    sends = CourtInMemoryChannelLayer.send
+    full: set[str] = set()
+
+    async def send(self, channel, message):
+        if message.get("type") in full:
+            raise ChannelFull(channel)
+        return await sends(self, channel, message)
+
+    monkeypatch.setattr(CourtInMemoryChannelLayer, "send", send)
+
+    async def scenario():
+        court, cw = await join(path, world.secretary, query="peer=courtpage01")
+        sizo, sw = await join(path, world.officer, query="peer=sizopage01")
+        await court.send_json_to({"type": "hello"})
+        await sizo.send_json_to({"type": "hello"})
+        await next_of(court, "peer")
+        full.add("peer.signal")  # the detention centre's page has 2000 messages unread
+        await court.send_json_to({"type": "signal", "to": sw["peer"], "data": {"candidate": None}})
+        await court.send_json_to({"type": "ping", "t": 7})
+        assert (await next_of(court, "pong"))["t"] == 7
+        full.clear()
+        await court.send_json_to({"type": "signal", "to": sw["peer"], "data": {"candidate": None}})
+        assert (await next_of(sizo, "signal"))["from"] == cw["peer"]
+        for ws in (court, sizo):
+            await ws.disconnect()
+
+    async_to_sync(scenario)()
+
+
 async def closed_with(ws, timeout=2) -> int:
     """The close code the server sent, past any messages still queued before it."""
     while True:

@@ -17,6 +17,9 @@ const REQUEST_TIMEOUT_MS = 10000;
 const DOWN_AFTER_MS = 4000;        // a link down this long: rebuild
 const REBUILD_EVERY_MS = 3000;     // and again while it stays down
 const SILENT_AFTER_MS = 3000;      // a feed that received packets and then none for this long is "disconnected"
+// A feed not connected by then is subscribed again. Six sites on a busy two-core machine
+// took up to 12 s; at 10 s the restarts piled new subscriptions on a loaded Janus.
+const FEED_NEVER_CONNECTED_MS = 20000;
 
 let txnSeq = 0;
 const nextTxn = () => `t${Date.now().toString(36)}${(txnSeq += 1)}`;
@@ -113,6 +116,11 @@ class Connection {
     return this.send(msg, { waitEvent });
   }
 
+  // A subscription given up is detached, or Janus keeps sending its media to nobody.
+  detach(handle) {
+    if (!this.closed) this.send({ janus: "detach", handle_id: handle }).catch(() => {});
+  }
+
   trickle(handle, candidate) {
     this.send({ janus: "trickle", handle_id: handle, candidate: candidate || { completed: true } }).catch(() => {});
   }
@@ -132,6 +140,7 @@ class Feed {
     Object.assign(this, { plane, peerId, feedId });
     this.pc = null;
     this.handle = null;
+    this.closed = false;
     this.stream = new MediaStream();
     this.packets = 0;
     this.packetsAt = 0;
@@ -144,7 +153,8 @@ class Feed {
     // feed whose packets stopped (the other site cut off; Janus still answers) is down.
     const feed = this;
     this.view = {
-      getStats: () => feed.pc.getStats(),
+      // Between two subscriptions (a feed being restarted) there is no connection yet.
+      getStats: () => (feed.pc ? feed.pc.getStats() : Promise.resolve(new Map())),
       get connectionState() { return feed.state(); },
     };
   }
@@ -168,10 +178,15 @@ class Feed {
     }
   }
 
+  // Each step may find the feed replaced meanwhile (restarted, or the peer published
+  // again): then it stops quietly, and the replacement carries on.
   async subscribe(conn) {
     const plane = this.plane;
-    this.handle = await conn.attach();
-    plane.handles.set(this.handle, this);
+    this.conn = conn;
+    const handle = await conn.attach();
+    this.handle = handle;
+    if (this.closed) { conn.detach(handle); return; }
+    plane.handles.set(handle, this);
     const pc = new RTCPeerConnection({ iceServers: plane.iceServers });
     this.pc = pc;
     pc.onicecandidate = ({ candidate }) => conn.trickle(this.handle, candidate);
@@ -192,10 +207,13 @@ class Feed {
   }
 
   async accept(conn, jsep) {
+    const pc = this.pc;
+    if (this.closed || !pc) return;
     if (!jsep) throw new JanusError("the media server sent no offer");
-    await this.pc.setRemoteDescription(jsep);
-    await this.pc.setLocalDescription(await this.pc.createAnswer());
-    await conn.message(this.handle, { request: "start" }, this.pc.localDescription);
+    await pc.setRemoteDescription(jsep);
+    await pc.setLocalDescription(await pc.createAnswer());
+    if (this.closed) return;
+    await conn.message(this.handle, { request: "start" }, pc.localDescription);
   }
 
   async onEvent(msg, conn) {
@@ -233,9 +251,12 @@ class Feed {
   }
 
   close() {
+    this.closed = true;
     if (this.pc) this.pc.close();
     this.pc = null;
+    if (this.handle === null) return; // still attaching: subscribe detaches it
     this.plane.handles.delete(this.handle);
+    if (this.conn) this.conn.detach(this.handle);
   }
 }
 
@@ -374,6 +395,7 @@ export class JanusPlane {
     try {
       await feed.subscribe(conn);
     } catch (err) {
+      if (feed.closed) return; // replaced meanwhile: not a failure
       console.warn(`subscribing to ${peerId} failed:`, err.message);
       feed.failedAt = Date.now();
     }
@@ -410,7 +432,7 @@ export class JanusPlane {
       feed.downSince = ["failed", "disconnected"].includes(state) ? (feed.downSince || now) : null;
       const stuck = (feed.downSince && now - feed.downSince > DOWN_AFTER_MS)
         || (feed.failedAt && now - feed.failedAt > 2000)
-        || (["new", "connecting"].includes(state) && now - feed.createdAt > 10000);
+        || (["new", "connecting"].includes(state) && now - feed.createdAt > FEED_NEVER_CONNECTED_MS);
       if (stuck && now - feed.lastRestart > REBUILD_EVERY_MS && this.conn && !this.conn.closed) feed.restart();
       else if (stuck) feed.lastRestart = feed.lastRestart || now;
     }

@@ -5,8 +5,13 @@
 const RESTART_AFTER_MS = 3000; // a link "disconnected" this long restarts ICE (the impolite end)
 const POLITE_RESTART_AFTER_MS = 7000; // and the polite end, if the other end did not
 const RETRY_EVERY_MS = 5000;   // and keeps restarting while it stays down
-const NEVER_CONNECTED_MS = 10000; // a first connection not made by then starts over
-const STALE_OFFER_MS = 6000;      // an offer with no answer by then was lost
+// A first connection not made by then starts over. A six-site mesh on a busy two-core
+// machine took 14 s to connect every pair; restarting sooner only started them again.
+const NEVER_CONNECTED_MS = 20000;
+// An offer with no answer by then was lost. Offers are lost only with the signalling, and
+// its return is handled at once (peerBack): this is the net under that, so it is long
+// enough for a loaded browser to answer.
+const STALE_OFFER_MS = 15000;
 
 class PeerLink {
   constructor(plane, peerId, polite) {
@@ -19,6 +24,11 @@ class PeerLink {
     this.lastRestart = 0;
     this.pending = [];
     this.createdAt = Date.now();
+    // Offers are numbered and an answer names the offer it answers: an answer to an offer
+    // taken back (stale, or restarted) must not be applied to the next one, whose m-lines
+    // may differ ("order of m-lines doesn't match" left the link unable to negotiate).
+    this.offerSeq = 0;
+    this.queue = Promise.resolve();
     // "relay" (iceTransportPolicy from live/turn.py): media only through the TURN relay.
     const pc = new RTCPeerConnection({ iceServers: plane.iceServers, iceTransportPolicy: plane.iceTransportPolicy || "all" });
     this.pc = pc;
@@ -31,7 +41,7 @@ class PeerLink {
       try {
         this.makingOffer = true;
         await pc.setLocalDescription();
-        plane.sendSignal(peerId, { description: pc.localDescription });
+        this.sendDescription();
       } catch (err) {
         console.warn("offer failed", err);
       } finally {
@@ -60,26 +70,47 @@ class PeerLink {
     };
   }
 
+  sendDescription() {
+    const description = this.pc.localDescription;
+    if (description.type === "offer") {
+      this.offerSeq += 1;
+      this.plane.sendSignal(this.peerId, { description, offer: this.offerSeq });
+    } else {
+      this.plane.sendSignal(this.peerId, { description, answers: this.answering });
+    }
+  }
+
   // Signals are applied one at a time, in the order they came: perfect negotiation
   // assumes it, and the page's message handler does not wait for the previous one.
-  handle(data) {
-    this.queue = (this.queue || Promise.resolve()).then(() => this.apply(data));
+  // Taking back an offer goes through the same queue, or an answer applied in between
+  // leaves nothing to take back ("rollback failed ... stable").
+  serially(step) {
+    this.queue = this.queue.then(step);
     return this.queue;
   }
 
-  async apply({ description, candidate }) {
+  handle(data) {
+    return this.serially(() => this.apply(data));
+  }
+
+  async apply({ description, candidate, offer, answers }) {
     const pc = this.pc;
     try {
       if (description) {
+        if (description.type === "answer"
+            && (pc.signalingState !== "have-local-offer" || (answers !== undefined && answers !== this.offerSeq))) {
+          return; // the answer to an offer taken back since: the next offer has its own
+        }
         const collision = description.type === "offer"
           && (this.makingOffer || pc.signalingState !== "stable");
         this.ignoreOffer = !this.polite && collision;
         if (this.ignoreOffer) return;
         await pc.setRemoteDescription(description);
         if (description.type === "offer") {
+          this.answering = offer;
           if (!this.sending) this.addTracks();
           await pc.setLocalDescription();
-          this.plane.sendSignal(this.peerId, { description: pc.localDescription });
+          this.sendDescription();
         }
         await this.flushCandidates();
       } else if (candidate !== undefined) {
@@ -148,7 +179,7 @@ class PeerLink {
       this.addTracks(); // never offered to: make the offer ourselves
       return;
     }
-    await this.takeBackOffer();
+    await this.serially(() => this.takeBackOffer());
     pc.restartIce();
   }
 
@@ -170,7 +201,8 @@ class PeerLink {
     if (pc.signalingState === "have-local-offer") {
       this.offerSince = this.offerSince || now;
       if (now - this.offerSince > STALE_OFFER_MS) {
-        this.takeBackOffer().then(() => { this.lastRestart = 0; this.restart(); });
+        this.offerSince = null;
+        this.serially(() => this.takeBackOffer()).then(() => { this.lastRestart = 0; this.restart(); });
         return;
       }
     } else {
