@@ -10,18 +10,28 @@ from .models import Hearing, RemoteSite
 from .states import ACTIONS, COORDINATOR, COURT, PRESIDING, REMOTE
 
 
-def _remote_of(org_id, hearing_id: int | None = None) -> Q:
+def _remote_of(org_id, hearing_id: int | None = None, starts: tuple | None = None) -> Q:
     # The ids of the hearings with a remote site there, not a correlated EXISTS: with
     # "court OR EXISTS (...)" SQLite tests every hearing one by one, and PostgreSQL costs
     # the plan so high that it JIT-compiles it (0.6 s at 100,000 hearings; bench/README.md).
     sites = RemoteSite.objects.filter(endpoint__organisation_id=org_id)
     if hearing_id is not None:
         sites = sites.filter(hearing_id=hearing_id)  # one hearing: only its own sites
+    if starts is not None:
+        # A list of some days: only the sites of hearings on those days, not every remote
+        # site the organisation has ever hosted (which grows with the years).
+        since, before = starts
+        if since is not None:
+            sites = sites.filter(hearing__starts_at__gte=since)
+        if before is not None:
+            sites = sites.filter(hearing__starts_at__lt=before)
     return Q(pk__in=sites.values("hearing_id"))
 
 
 def visible_hearings(user, base: QuerySet | None = None, *,
-                     hearing_id: int | None = None) -> QuerySet:
+                     hearing_id: int | None = None, starts: tuple | None = None) -> QuerySet:
+    """The hearings `user` may see. `starts` = (since, before), either None: the caller lists
+    only hearings starting then, and the remote-site part need not look further."""
     qs = Hearing.objects.all() if base is None else base
     if not user.is_authenticated:
         return qs.none()
@@ -32,7 +42,7 @@ def visible_hearings(user, base: QuerySet | None = None, *,
         return qs  # The Department coordinates the whole country.
     if user.role == Role.REGIONAL_COORDINATOR:
         return qs.filter(coordinator_org_id=org_id)
-    return qs.filter(Q(court_id=org_id) | _remote_of(org_id, hearing_id))
+    return qs.filter(Q(court_id=org_id) | _remote_of(org_id, hearing_id, starts))
 
 
 def relations(user, hearing: Hearing) -> set[str]:

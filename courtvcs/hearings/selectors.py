@@ -27,7 +27,7 @@ PENDING_DEADLINES = Prefetch("deadlines", queryset=PENDING, to_attr="pending_dea
 def hearing_list(user, *, date_from: dt.datetime | None = None, date_to: dt.datetime | None = None,
                  status: str | None = None, limit: int = 100, offset: int = 0) -> QuerySet:
     qs = access.visible_hearings(user, Hearing.objects.select_related(
-        "court", "courtroom", "judge", "secretary"))
+        "court", "courtroom", "judge", "secretary"), starts=(date_from, date_to))
     if date_from:
         qs = qs.filter(starts_at__gte=date_from)
     if date_to:

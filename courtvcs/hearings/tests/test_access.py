@@ -211,6 +211,18 @@ def test_r7_the_institution_sees_only_hearings_that_involve_it(world, api, clock
     not_found(api(world.other_officer).get(f"/hearings/{top}"))
 
 
+def test_r7_the_institutions_list_of_one_day_has_its_hearings_of_that_day_only(world, api, clock):
+    """The remote-site part of the list is limited to the days asked for, like the court's."""
+    flow = ours(world, api, clock)   # 3 December, the detention centre is a remote site
+    top = cassation(world, api)      # 4 December, the same centre
+    karaganda(world, api)            # 3 December, another centre
+    day = {h["id"] for h in ok(api(world.officer).get("/hearings", date_from="2026-12-03", date_to="2026-12-03"))}
+    assert day == {flow.hearing_id}
+    day = {h["id"] for h in ok(api(world.officer).get("/hearings", date_from="2026-12-04", date_to="2026-12-04"))}
+    assert day == {top}
+    assert {h["id"] for h in ok(api(world.officer).get("/hearings", date_from="2026-12-05"))} == set()
+
+
 def test_r7_a_remote_courts_people_see_the_hearings_where_their_court_is_a_remote_site(world, api, clock):
     flow = ours(world, api, clock)
     theirs = karaganda(world, api)
