@@ -167,7 +167,10 @@ def start_server(url: str, port: int, workers: int, max_requests: int) -> subpro
     log = SERVER_LOG.open("w")
     return subprocess.Popen(
         [sys.executable, "-m", "uvicorn", app, "--host", "127.0.0.1",
-         "--port", str(port), "--no-access-log", "--log-level", "warning", "--workers", str(workers)],
+         "--port", str(port), "--no-access-log", "--log-level", "warning", "--workers", str(workers),
+         # As docs/deploy.md says: longer than the client's own idle limit (httpx: 5 s), so
+         # the server never closes a connection just as a request is sent on it.
+         "--timeout-keep-alive", "75"],
         cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
 
 

@@ -211,3 +211,42 @@ def test_r10_racing_bookings_sharing_remote_sites_at_different_times_all_succeed
     assert len(active_bookings(world.sizo_room)) == PEOPLE
     assert len(active_bookings(world.other_sizo_room)) == PEOPLE
     assert overlapping_bookings() == []
+
+
+def test_r10_a_booking_locks_its_endpoints_and_not_their_organisations(clock):
+    """The load benchmark's deadlocks: locking the endpoints also locked their organisations'
+    rows (the query joins them), so bookings of different rooms met on the court's and the
+    detention centre's rows in opposite orders. Only the endpoints are locked now."""
+    from django.db import OperationalError, transaction
+
+    from courtvcs.orgs.models import Endpoint, Organisation
+
+    from ..services.booking import _lock_endpoints
+
+    world = build_world()
+    held, release = threading.Event(), threading.Event()
+
+    def booking_in_progress():
+        try:
+            with transaction.atomic():
+                _lock_endpoints([world.room.pk, world.sizo_room.pk])
+                held.set()
+                release.wait(timeout=30)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=booking_in_progress)
+    thread.start()
+    try:
+        assert held.wait(timeout=30)
+        with transaction.atomic():
+            for org in (world.room.organisation_id, world.sizo_room.organisation_id):
+                try:
+                    list(Organisation.objects.select_for_update(nowait=True).filter(pk=org))
+                except OperationalError as exc:  # LockNotAvailable
+                    pytest.fail(f"organisation {org} locked by a booking: {exc}")
+            with pytest.raises(OperationalError):  # the endpoints themselves are held
+                list(Endpoint.objects.select_for_update(nowait=True).filter(pk=world.room.pk))
+    finally:
+        release.set()
+        thread.join(timeout=30)
