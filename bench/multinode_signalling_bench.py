@@ -131,7 +131,9 @@ def seed(args) -> list[dict]:
     so its SQLite file and in-memory layer settings do not apply)."""
     fresh_database(args.database_url)
     os.environ.update({"DATABASE_URL": args.database_url, "DJANGO_SETTINGS_MODULE": "courtvcs.settings",
-                       "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend"})
+                       "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
+                       # as signalling_load_bench: the staff session limits off (Flow moves the clock)
+                       "COURTVCS_SESSION_IDLE_MINUTES": "0", "COURTVCS_SESSION_ABSOLUTE_HOURS": "0"})
     os.environ.setdefault("LOG_LEVEL", "WARNING")
     import django
 
@@ -230,7 +232,8 @@ def main() -> None:
     seeded = time.monotonic() - t0
     redis_client = redis.Redis.from_url(args.redis_url)
     env = node_environment(redis_url=args.redis_url, prefix=f"courtvcs-bench-{secrets.token_hex(4)}",
-                           extra={"COURTVCS_REDIS_LAYER": args.layer, "LOG_LEVEL": "WARNING"})
+                           extra={"COURTVCS_REDIS_LAYER": args.layer, "LOG_LEVEL": "WARNING",
+                                  "COURTVCS_SESSION_IDLE_MINUTES": "0", "COURTVCS_SESSION_ABSOLUTE_HOURS": "0"})
     env.pop("COURTVCS_NODE_PASSWORD_HASHERS", None)
     print(f"signalling across nodes: {args.clients} pages in {len(plan)} connected hearings over 2 "
           f"nodes (uvicorn processes), PostgreSQL, Redis ({args.layer} layer); each media page sends "

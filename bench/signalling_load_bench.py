@@ -77,12 +77,16 @@ def seed(rooms: int) -> list[dict]:
     import django
 
     django.setup()
+    from courtvcs.orgs.tests.factories import give_second_factor, verify_forced_logins
+
+    verify_forced_logins()  # force_login: a member of staff past the TOTP code step (issue 7)
     import secrets
 
     import time_machine
     from django.conf import settings
     from django.contrib import auth
     from django.contrib.sessions.backends.db import SessionStore
+    from django_otp import DEVICE_ID_SESSION_KEY
     from django.core.management import call_command
     from django.db import transaction
     from django.utils import timezone
@@ -150,6 +154,7 @@ def seed(rooms: int) -> list[dict]:
         store[auth.SESSION_KEY] = str(user.pk)
         store[auth.BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
         store[auth.HASH_SESSION_KEY] = user.get_session_auth_hash()
+        store[DEVICE_ID_SESSION_KEY] = give_second_factor(user).persistent_id  # and the code (issue 7)
         store.create()
         return store.session_key
 

@@ -94,6 +94,20 @@ def _session_ended(user, session) -> bool:
     return bool(user is not None and user.is_authenticated and staff_sessions.socket_session_ended(session))
 
 
+def _second_factor_missing(user, session) -> bool:
+    """Issue 7: staff who gave the password but not yet the code are not signed in, for the
+    rooms either (SecondFactorMiddleware covers HTTP only). As django-otp's middleware: the
+    session's device must be a confirmed device of this person."""
+    if user is None or not user.is_authenticated:
+        return False
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.models import Device
+
+    persistent_id = session.get(DEVICE_ID_SESSION_KEY) if session is not None else None
+    device = Device.from_persistent_id(persistent_id) if persistent_id else None
+    return device is None or device.user_id != user.pk or not device.confirmed
+
+
 def _session_alive(session) -> bool:
     return staff_sessions.socket_alive(session.session_key if session is not None else None)
 
@@ -123,6 +137,9 @@ class RoomConsumer(AsyncWebsocketConsumer):
         self.language = _language(user, session, self.scope.get("headers", []))
         if await database_sync_to_async(_session_ended)(user, session):
             await self.close(code=staff_sessions.SIGNED_OUT_CLOSE_CODE)
+            return
+        if await database_sync_to_async(_second_factor_missing)(user, session):
+            await self.close(code=4403)
             return
         self.seat = await database_sync_to_async(_resolve)(route["kind"], int(route["object_id"]), user,
                                                            session, self.language)

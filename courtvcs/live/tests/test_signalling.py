@@ -85,6 +85,35 @@ def test_r15_anonymous_and_strangers_get_no_seat_in_the_room(live_hearing, world
     async_to_sync(scenario)()
 
 
+def test_r15_staff_who_gave_the_password_but_not_the_code_get_no_seat(live_hearing, world):
+    """Issue 7: half signed in (password, no TOTP code yet) is not signed in for the room."""
+    from django.contrib import auth
+    from django.contrib.sessions.backends.db import SessionStore
+
+    store = SessionStore()  # what the password step leaves: a person, no verified device
+    store[auth.SESSION_KEY] = str(world.secretary.pk)
+    store[auth.BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[auth.HASH_SESSION_KEY] = world.secretary.get_session_auth_hash()
+    store.create()
+    path = f"/ws/live/hearing/{live_hearing.hearing_id}/"
+
+    async def scenario():
+        ws = WebsocketCommunicator(application, path, headers=[
+            (b"origin", b"http://testserver"), (b"host", b"testserver"),
+            (b"cookie", f"sessionid={store.session_key}".encode())])
+        connected, code = await ws.connect()
+        if connected:
+            assert await ws.receive_output() == {"type": "websocket.close", "code": 4403}
+        else:
+            assert code == 4403
+        await ws.disconnect()
+        # The same person with the code given is seated.
+        seated, _welcome = await join(path, world.secretary)
+        await seated.disconnect()
+
+    async_to_sync(scenario)()
+
+
 def test_r15_a_page_of_another_origin_cannot_open_the_room(live_hearing, world):
     async def scenario():
         ws = socket(f"/ws/live/hearing/{live_hearing.hearing_id}/", world.secretary,
