@@ -61,6 +61,16 @@ async def next_of(ws, kind, timeout=2):
             return message
 
 
+async def courtroom_and_centre_in_call(path, world):
+    """The courtroom's and the detention centre's pages seated, greeted and seen by each other."""
+    court, cw = await join(path, world.secretary, query="peer=courtpage01")
+    sizo, sw = await join(path, world.officer, query="peer=sizopage01")
+    await court.send_json_to({"type": "hello"})
+    await sizo.send_json_to({"type": "hello"})
+    await next_of(court, "peer")
+    return court, cw, sizo, sw
+
+
 @pytest.fixture
 def live_hearing(world, api, clock):
     flow = Flow(world, api, clock)
@@ -184,11 +194,7 @@ def test_r22_a_channel_layer_outage_does_not_drop_the_sites_from_the_call(live_h
             assert (await next_of(page, "pong"))["t"] == 1
 
     async def scenario():
-        court, cw = await join(path, world.secretary, query="peer=courtpage01")
-        sizo, sw = await join(path, world.officer, query="peer=sizopage01")
-        await court.send_json_to({"type": "hello"})
-        await sizo.send_json_to({"type": "hello"})
-        await next_of(court, "peer")
+        court, cw, sizo, sw = await courtroom_and_centre_in_call(path, world)
         failing.add("send")  # the answers to a newcomer's greeting are lost
         judge, _jw = await join(path, world.judge)
         await court.send_json_to({"type": "signal", "to": sw["peer"], "data": {"candidate": None}})
@@ -227,11 +233,7 @@ def test_r22_a_page_that_stopped_reading_does_not_cut_off_the_page_signalling_to
     monkeypatch.setattr(CourtInMemoryChannelLayer, "send", send)
 
     async def scenario():
-        court, cw = await join(path, world.secretary, query="peer=courtpage01")
-        sizo, sw = await join(path, world.officer, query="peer=sizopage01")
-        await court.send_json_to({"type": "hello"})
-        await sizo.send_json_to({"type": "hello"})
-        await next_of(court, "peer")
+        court, cw, sizo, sw = await courtroom_and_centre_in_call(path, world)
         full.add("peer.signal")  # the detention centre's page has 2000 messages unread
         await court.send_json_to({"type": "signal", "to": sw["peer"], "data": {"candidate": None}})
         await court.send_json_to({"type": "ping", "t": 7})
