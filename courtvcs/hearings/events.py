@@ -21,6 +21,8 @@ EVENT_LABELS = {
     "letter_acknowledged": _("Letter acknowledged"),
     "participant_added": _("Participant added"),
     "remote_site_added": _("Remote site added"),
+    "site_added_after_letters": _("Remote site added after the letters: it is tested and written to "
+                                  "before connecting"),
     "connect": _("Connected"),
     "fault_reported": _("Fault reported to the technical specialist"),
     "fault_fixed": _("Fault fixed"),

@@ -65,6 +65,9 @@ ACTIONS: dict[str, Action] = {a.name: a for a in [
     _a("record_test_result", "R13", {TECHNICIAN} | REMOTE_TECHNICIANS, DECIDED),
     _a("test_failed", "R13", {TECHNICIAN} | REMOTE_TECHNICIANS, {S.READY}, S.AGREED),
     _a("send_letters", "R13", {SECRETARY}, {S.AGREED}, S.READY),
+    # A remote site added after the letters (a court accepted for an interrogation, R26) is
+    # tested and written to like the others before anyone connects: the hearing is agreed again.
+    _a("site_added_after_letters", "R13", {SECRETARY, JUDGE}, {S.READY}, S.AGREED),
     _a("acknowledge_letter", "R13", REMOTE_STAFF),
     # Participants may be added or changed until the hearing day's work starts.
     _a("edit_participants", "R10", {SECRETARY}, BEFORE_THE_DAY | {S.ADJOURNED, S.UNDER_REVIEW}),

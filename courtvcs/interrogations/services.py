@@ -16,10 +16,12 @@ from courtvcs import kztime
 from courtvcs.audit.services import audit_record, snapshot
 from courtvcs.errors import InvalidInput, NotFound, RuleViolation
 from courtvcs.hearings import access
-from courtvcs.hearings.choices import ParticipationMode
+from courtvcs.hearings.choices import DeadlineKind, HearingStatus, ParticipationMode
 from courtvcs.hearings.models import Participant, RemoteSite
+from courtvcs.hearings.services import deadlines
 from courtvcs.hearings.services.booking import assert_possible, hearing_endpoints, hold_endpoints
-from courtvcs.hearings.services.workflow import guard, record_event
+from courtvcs.hearings.services.preparation import test_deadline
+from courtvcs.hearings.services.workflow import apply, guard, record_event
 from courtvcs.notifications.services import notify
 from courtvcs.orgs.choices import OrgKind, Role
 from courtvcs.orgs.models import District, Endpoint, Organisation, User
@@ -116,6 +118,10 @@ def accept_proposed_court(*, actor, request_id: int, endpoint_id: int | None = N
         raise InvalidInput(_("The proposed court has no such VCS endpoint."),
                            {"endpoint_id": _("Choose an endpoint of the proposed court.")})
     site, created = RemoteSite.objects.get_or_create(hearing=hearing, endpoint=endpoint)
+    if created and hearing.status != HearingStatus.ADJOURNED and kztime.now() >= test_deadline(hearing):
+        # An adjourned hearing gets its new date later, and its tests with it (R23).
+        raise RuleViolation("R13", _("It is too late to add this court: its test session had to take "
+                                     "place no later than one day before the hearing."))
     if created:
         locked = hearing_endpoints(hearing)
         assert_possible(endpoints=locked, starts_at=hearing.starts_at,
@@ -129,7 +135,14 @@ def accept_proposed_court(*, actor, request_id: int, endpoint_id: int | None = N
     request.save(update_fields=["remote_site", "participant"])
     audit_record(actor=actor, action="interrogation_site_accepted", obj=request, hearing_id=hearing.pk,
                  rule="R26", after={"remote_site": site.pk, "participant": participant.pk})
-    record_event(hearing, "remote_site_added", actor, rule="R26", data={"site": site.pk})
+    if created and hearing.status == HearingStatus.READY:
+        # R13: the new site has had no test session and no letter; connecting waits for both.
+        apply(hearing, "site_added_after_letters", actor, data={"site": site.pk})
+    else:
+        record_event(hearing, "remote_site_added", actor, rule="R26", data={"site": site.pk})
+    if created and hearing.status == HearingStatus.AGREED:
+        # The R13 test deadline may have been met by the other sites already: it watches the new one.
+        deadlines.schedule(hearing, DeadlineKind.TEST_SESSION, test_deadline(hearing))
     notify(User.objects.filter(organisation_id=request.proposed_court_id, is_active=True,
                                role__in=[Role.SECRETARY, Role.COURT_TECHNICIAN]),
            "interrogation_requested", hearing=hearing, person_role=PersonRole(request.person_role).label)

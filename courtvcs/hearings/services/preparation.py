@@ -46,8 +46,11 @@ def request_test_sessions(*, actor, hearing_id: int) -> list[TestSession]:
     if kztime.now() >= due:
         raise RuleViolation("R13", _("It is too late for a test session: it had to take place "
                                      "no later than one day before the hearing."))
+    # A site added later (R26) is tested alone: the others' passed tests still count. When
+    # every site has passed, asking again is a retest of them all.
+    untested = [site for site in sites if not _passed_for_slot(hearing, site, due)]
     created = []
-    for site in sites:
+    for site in untested or sites:
         if site.test_sessions.filter(status__in=OPEN_TEST).exists():
             continue
         ts = TestSession.objects.create(hearing=hearing, remote_site=site, requested_at=kztime.now(),
@@ -148,13 +151,14 @@ def all_sites_passed(hearing: Hearing) -> bool:
     adjournment or a review the preparation restarts (decided_at moves) and it no longer counts.
     """
     limit = test_deadline(hearing)
-    for site in hearing.remote_sites.all():
-        ts = latest_test(site)
-        if ts is None or ts.status != TestSessionStatus.PASSED or ts.held_at >= limit:
-            return False
-        if hearing.decided_at is not None and ts.requested_at < hearing.decided_at:
-            return False
-    return True
+    return all(_passed_for_slot(hearing, site, limit) for site in hearing.remote_sites.all())
+
+
+def _passed_for_slot(hearing: Hearing, site: RemoteSite, limit: dt.datetime) -> bool:
+    ts = latest_test(site)
+    if ts is None or ts.status != TestSessionStatus.PASSED or ts.held_at >= limit:
+        return False
+    return hearing.decided_at is None or ts.requested_at >= hearing.decided_at
 
 
 @transaction.atomic
@@ -168,6 +172,8 @@ def send_letters(*, actor, hearing_id: int) -> list[Letter]:
                                      "site, held no later than one day before the hearing."))
     letters = []
     for site in hearing.remote_sites.select_related("endpoint__organisation"):
+        if site.letters.filter(hearing_starts_at=hearing.starts_at).exists():
+            continue  # written to for this start already (a retest, a site added later): no second letter
         org = site.endpoint.organisation
         letter = Letter.objects.create(hearing=hearing, remote_site=site, recipient_org=org,
                                        sent_at=kztime.now(), sent_by=actor,

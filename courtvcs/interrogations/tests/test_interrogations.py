@@ -142,14 +142,41 @@ def test_r26_an_accepted_court_is_tested_like_every_remote_site(world, api, flow
     assert site in [s["remote_site_id"] for s in sessions]
 
 
-@pytest.mark.xfail(strict=True, reason="accepting a court after the letters keeps the hearing ready: the new site "
-                   "is connected untested and without a letter (R13); reported to the lead")
 def test_r13_a_court_accepted_after_the_letters_is_tested_and_written_to_before_connecting(world, api, clock):
     flow = Flow(world, api, clock)
     flow.to("ready")
+    [first_letter] = flow.detail()["letters"]
     request = ok(ask(api, world.secretary, flow), 201)
-    ok(accept(api, world.secretary, request["id"]))
+    site = ok(accept(api, world.secretary, request["id"]))["remote_site_id"]
+    # The new court has had no test and no letter: the hearing is agreed again, not ready.
     assert flow.detail()["status"] == "agreed"
+    [event] = events(api, flow, "site_added_after_letters")
+    assert (event["from_status"], event["to_status"], event["rule"]) == ("ready", "agreed", "R13")
+    assert event["data"] == {"site": site}
+    assert "before the hearing" in refused(api(world.secretary).post(flow.url("/letters")), "R13")["detail"]
+    # The test request asks for the new court only: the detention centre's passed test still counts.
+    [test] = flow.request_tests()
+    assert test["remote_site_id"] == site
+    flow.pass_tests()
+    # The letter goes to the new court; the detention centre is not written to a second time.
+    [letter] = flow.send_letters()
+    assert letter["recipient_org_id"] == world.burabay_court.pk
+    hearing = flow.detail()
+    assert hearing["status"] == "ready"
+    assert sorted(x["id"] for x in hearing["letters"]) == sorted([first_letter["id"], letter["id"]])
+    assert flow.connect()["status"] == "connected"
+
+
+def test_r13_no_court_is_added_once_its_test_can_no_longer_be_held(world, api, clock):
+    flow = Flow(world, api, clock)
+    flow.to("ready")
+    request = ok(ask(api, world.secretary, flow), 201)
+    clock.move_to(at(3, 0, 0))  # the hearing's day: a test had to be held by the day before
+    body = refused(accept(api, world.secretary, request["id"]), "R13")
+    assert "too late to add this court" in body["detail"]
+    assert flow.detail()["status"] == "ready"
+    assert len(flow.detail()["remote_sites"]) == 1
+    assert InterrogationRequest.objects.get(pk=request["id"]).remote_site_id is None
 
 
 def test_r26_the_proposed_courts_endpoint_must_be_free_and_its_own(world, api, flow):
