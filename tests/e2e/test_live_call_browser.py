@@ -329,6 +329,11 @@ def test_r15_a_six_site_hearing_is_held_through_janus(
         wait_for(lambda page=page, others=others: receives_from(page, others), timeout=90,
                  what=f"{site} decodes the five other sites")
     assert pages["courtroom"].evaluate("() => window.courtvcsLive.welcome.plane.plane") == "janus"
+    # Six sites: each page sends at most 15 frames a second (live/janus SEND_LIMITS).
+    for page in pages.values():
+        assert page.evaluate("""() => window.courtvcsLive.plane.publisher.pc.getSenders()
+            .filter((s) => s.track && s.track.kind === 'video')
+            .map((s) => s.getParameters().encodings[0].maxFramerate)""") == [15]
     # No screenshot here: with six pages decoding five videos each on two cores, Chromium
     # did not paint one within 60 s in two of eight runs, while every site decoded.
     assert JanusRoom.objects.filter(hearing_id=flow.hearing_id, closed_at__isnull=True).exists()

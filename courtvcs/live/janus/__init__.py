@@ -7,6 +7,24 @@ from django.conf import settings
 from ..turn import ice_config
 
 
+# What each page sends, by the number of sites in the call. Every page decodes every other
+# site's video, so the more sites, the fewer frames and bits each sends: a phone on mobile
+# data and the courtroom's console then keep up with them all. Up to four sites (what the
+# mesh carries too) the camera goes as it is.
+SEND_LIMITS = (
+    (4, None),
+    (8, {"max_fps": 15, "max_kbps": 600}),
+    (None, {"max_fps": 12, "max_kbps": 400, "scale_down": 1.5}),
+)
+
+
+def send_limits(sites: int) -> dict | None:
+    for most, limits in SEND_LIMITS:
+        if most is None or sites <= most:
+            return limits
+    return None
+
+
 class JanusPlane:
     name = "janus"
 
@@ -26,6 +44,8 @@ class JanusPlane:
         row = ensure_room(seat)
         config["janus"] = {"url": server_named(row.server).ws, "room": row.janus_room_id, "pin": row.pin,
                            "token": issue_token(row), "site": seat.site}
+        if limits := send_limits(seat.expected_sites):
+            config["janus"]["send"] = limits
         if row.record:
             # R4: the recording of this page's feed is named after its site (server_recording).
             from ..services.server_recording import note_feed

@@ -207,6 +207,21 @@ def test_a_hearing_with_more_sites_than_the_mesh_carries_goes_through_janus(worl
     assert media_plane(seat).name == "janus"
 
 
+def test_r15_the_more_sites_a_janus_call_has_the_less_each_page_sends(world, api, clock, janus_pool):
+    """Every page decodes every other site: in a large call each sends fewer frames and bits."""
+    import dataclasses
+
+    flow = live_hearing(world, api, clock)
+    seat = seats.hearing_seat(world.secretary, flow.hearing_id)
+
+    def send(sites):
+        return JanusPlane().client_config(dataclasses.replace(seat, expected_sites=sites))["janus"].get("send")
+
+    assert send(2) is None and send(4) is None  # the camera as it is
+    assert send(5) == send(8) == {"max_fps": 15, "max_kbps": 600}
+    assert send(9) == send(16) == {"max_fps": 12, "max_kbps": 400, "scale_down": 1.5}
+
+
 def test_r15_the_worker_sweeps_finished_rooms_on_its_own_every_few_minutes(world, api, clock, janus_pool):
     """No cron needed: catch_up starts the sweep, which closes a finished hearing's room and
     queues its own next run once, however often it is started."""

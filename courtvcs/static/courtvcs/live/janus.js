@@ -20,6 +20,11 @@ const SILENT_AFTER_MS = 3000;      // a feed that received packets and then none
 // A feed not connected by then is subscribed again. Six sites on a busy two-core machine
 // took up to 12 s; at 10 s the restarts piled new subscriptions on a loaded Janus.
 const FEED_NEVER_CONNECTED_MS = 20000;
+// The same for this page's own publisher: Janus announces a feed to the others only once it
+// is connected, so one stuck connecting would leave every other site without this one.
+const PUBLISH_NEVER_CONNECTED_MS = 20000;
+// A feed connected this long without a single packet carries nothing: subscribed again.
+const NO_MEDIA_MS = 10000;
 
 let txnSeq = 0;
 const nextTxn = () => `t${Date.now().toString(36)}${(txnSeq += 1)}`;
@@ -149,6 +154,8 @@ class Feed {
     this.createdAt = Date.now();
     this.lastRestart = this.createdAt;
     this.everConnected = false;
+    this.connectedAt = 0;
+    this.noMedia = false;
     // What the room page and the quality watch read: the real connection, except that a
     // feed whose packets stopped (the other site cut off; Janus still answers) is down.
     const feed = this;
@@ -196,7 +203,10 @@ class Feed {
       plane.onTrack(this.peerId, this.stream);
     };
     pc.onconnectionstatechange = () => {
-      if (pc.connectionState === "connected") this.everConnected = true;
+      if (pc.connectionState === "connected") {
+        this.everConnected = true;
+        this.connectedAt = this.connectedAt || Date.now();
+      }
       this.report();
     };
     const answer = await conn.message(this.handle, {
@@ -241,6 +251,7 @@ class Feed {
     } else if (this.packetsAt && now - this.packetsAt > SILENT_AFTER_MS) {
       this.silent = true;
     }
+    this.noMedia = !this.packets && this.connectedAt > 0 && now - this.connectedAt > NO_MEDIA_MS;
     this.report();
   }
 
@@ -270,7 +281,7 @@ export class JanusPlane {
     this.known = new Set();     // peers the signalling server announced (addPeer)
     this.wasUp = new Set();     // peers whose feed has been connected once
     this.conn = null;
-    this.publisher = null;      // {handle, pc}
+    this.publisher = null;      // {handle, pc, up}
     this.downSince = null;
     this.lastBuild = 0;
     this.building = false;
@@ -325,9 +336,23 @@ export class JanusPlane {
     this.handles.set(handle, this.publisher);
     pc.onicecandidate = ({ candidate }) => conn.trickle(handle, candidate);
     pc.onconnectionstatechange = () => {
-      if (pc.connectionState === "connected" && this.publisher && this.publisher.pc === pc) this.downSince = null;
+      if (pc.connectionState === "connected" && this.publisher && this.publisher.pc === pc) {
+        this.publisher.up = true;
+        this.downSince = null;
+      }
     };
-    for (const track of this.localStream.getTracks()) pc.addTransceiver(track, { direction: "sendonly", streams: [this.localStream] });
+    // In a large call every page decodes every other site: each sends fewer frames and bits
+    // (welcome.plane.janus.send, by the number of sites), so phones and the courtroom keep up.
+    const send = this.janus.send;
+    for (const track of this.localStream.getTracks()) {
+      const init = { direction: "sendonly", streams: [this.localStream] };
+      if (send && track.kind === "video") {
+        init.sendEncodings = [{
+          maxFramerate: send.max_fps, maxBitrate: send.max_kbps * 1000, scaleResolutionDownBy: send.scale_down || 1,
+        }];
+      }
+      pc.addTransceiver(track, init);
+    }
     const join = {
       request: "join", ptype: "publisher", room: this.janus.room, pin: this.janus.pin,
       token: this.janus.token, display: `${this.janus.site}|${this.myPeerId}`,
@@ -418,7 +443,8 @@ export class JanusPlane {
     if (this.closed) return;
     const now = Date.now();
     const pub = this.publisher && this.publisher.pc;
-    const pubDown = pub && ["failed", "disconnected"].includes(pub.connectionState);
+    const pubDown = pub && (["failed", "disconnected"].includes(pub.connectionState)
+      || (!this.publisher.up && !this.building && now - this.lastBuild > PUBLISH_NEVER_CONNECTED_MS));
     if (pubDown || (!this.conn && !this.building)) this.downSince = this.downSince || now;
     else if (pub && pub.connectionState === "connected" && this.conn && !this.conn.closed) this.downSince = null;
     if (this.conn && this.conn.closed) this.downSince = this.downSince || now;
@@ -432,6 +458,7 @@ export class JanusPlane {
       feed.downSince = ["failed", "disconnected"].includes(state) ? (feed.downSince || now) : null;
       const stuck = (feed.downSince && now - feed.downSince > DOWN_AFTER_MS)
         || (feed.failedAt && now - feed.failedAt > 2000)
+        || feed.noMedia
         || (["new", "connecting"].includes(state) && now - feed.createdAt > FEED_NEVER_CONNECTED_MS);
       if (stuck && now - feed.lastRestart > REBUILD_EVERY_MS && this.conn && !this.conn.closed) feed.restart();
       else if (stuck) feed.lastRestart = feed.lastRestart || now;
