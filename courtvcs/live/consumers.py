@@ -136,15 +136,15 @@ class RoomConsumer(AsyncWebsocketConsumer):
         user, session = self.scope.get("user"), self.scope.get("session")
         self.language = _language(user, session, self.scope.get("headers", []))
         if await database_sync_to_async(_session_ended)(user, session):
-            await self.close(code=staff_sessions.SIGNED_OUT_CLOSE_CODE)
+            await self._turn_away(staff_sessions.SIGNED_OUT_CLOSE_CODE)
             return
         if await database_sync_to_async(_second_factor_missing)(user, session):
-            await self.close(code=4403)
+            await self._turn_away(4403)
             return
         self.seat = await database_sync_to_async(_resolve)(route["kind"], int(route["object_id"]), user,
                                                            session, self.language)
         if self.seat is None:
-            await self.close(code=4403)
+            await self._turn_away(4403)
             return
         self.channel_layer = OutageTolerantLayer(self.channel_layer)
         query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
@@ -192,6 +192,13 @@ class RoomConsumer(AsyncWebsocketConsumer):
         # Ask who is here, so a console that joins late still sees every site's state.
         await self.channel_layer.group_send(self.seat.room, self._presence("peer.hello", media=False))
         self.ticker = asyncio.create_task(self._tick())
+
+    async def _turn_away(self, code: int) -> None:
+        """Open, then close with our code: a handshake refused outright reaches the page as
+        1006 (abnormal closure), which it takes for a network cut and retries for ever; with
+        the code it says "no seat" or "signed out" and stops. Nothing is sent before the close."""
+        await self.accept()
+        await self.close(code=code)
 
     async def disconnect(self, code):
         if self.seat is None:

@@ -78,7 +78,8 @@ def test_a_room_socket_with_an_expired_session_is_refused(live_hearing, world, c
 
     async def scenario():
         refused = socket(live_hearing.hearing_id, stale_key)
-        assert await refused.connect() == (False, 4401)
+        assert await refused.connect() == (True, None)  # the page gets the code: "signed out", no retry
+        assert await refused.receive_output() == {"type": "websocket.close", "code": 4401}
         fresh = socket(live_hearing.hearing_id, fresh_key)
         assert (await fresh.connect())[0]
         await fresh.disconnect()

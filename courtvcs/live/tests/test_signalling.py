@@ -84,12 +84,10 @@ def test_r15_anonymous_and_strangers_get_no_seat_in_the_room(live_hearing, world
     async def scenario():
         for user in (None, world.other_secretary, world.other_officer, world.coordinator):
             ws = socket(path, user)
-            connected, code = await ws.connect()
-            if connected:  # accepted by the server, then closed with "no seat"
-                out = await ws.receive_output()
-                assert out == {"type": "websocket.close", "code": 4403}
-            else:
-                assert code == 4403
+            # Opened, then closed with "no seat": a refused handshake would reach the page as
+            # 1006, a network cut it retries for ever, with nothing said.
+            assert await ws.connect() == (True, None)
+            assert await ws.receive_output() == {"type": "websocket.close", "code": 4403}
             await ws.disconnect()
 
     async_to_sync(scenario)()
@@ -111,11 +109,8 @@ def test_r15_staff_who_gave_the_password_but_not_the_code_get_no_seat(live_heari
         ws = WebsocketCommunicator(application, path, headers=[
             (b"origin", b"http://testserver"), (b"host", b"testserver"),
             (b"cookie", f"sessionid={store.session_key}".encode())])
-        connected, code = await ws.connect()
-        if connected:
-            assert await ws.receive_output() == {"type": "websocket.close", "code": 4403}
-        else:
-            assert code == 4403
+        assert await ws.connect() == (True, None)
+        assert await ws.receive_output() == {"type": "websocket.close", "code": 4403}
         await ws.disconnect()
         # The same person with the code given is seated.
         seated, _welcome = await join(path, world.secretary)

@@ -87,10 +87,12 @@ export class Room {
         break;
       case "revoked":
         this.leave();
+        this.finalSaid = true;
         this.say(this.t.revoked, "bad");
         break;
       case "signed_out":
         this.leave();
+        this.finalSaid = true; // the close (4401) that follows adds nothing
         this.say(this.t.signed_out, "bad");
         break;
       case "test_measured":
@@ -109,7 +111,9 @@ export class Room {
 
   onSocketClosed(code) {
     if (code === 4403) this.say(this.t.no_seat, "bad");
-    else if (![4401, 4409].includes(code)) this.say(this.t.reconnecting_server, "warn");
+    // Signed out while the socket was down: refused on the way back, with the same words.
+    else if (code === 4401 && !this.finalSaid) this.say(this.t.signed_out, "bad");
+    else if (code !== 4409) this.say(this.t.reconnecting_server, "warn");
   }
 
   async onState(state, event) {
