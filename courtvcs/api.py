@@ -21,6 +21,7 @@ from ninja.renderers import JSONRenderer
 from ninja.security import django_auth
 
 from courtvcs.errors import DomainError
+from courtvcs.ops.refusals import refused
 
 log = logging.getLogger(__name__)
 
@@ -185,6 +186,8 @@ def on_validation_error(request, exc: ValidationError):
 
 @api.exception_handler(DomainError)
 def on_domain_error(request, exc: DomainError):
+    if exc.status in (403, 404):
+        refused(exc.status, exc.message, request=request)
     return api.create_response(request, exc.payload(), status=exc.status)
 
 
@@ -195,6 +198,7 @@ def on_auth_error(request, exc):
 
 @api.exception_handler(PermissionDenied)
 def on_permission_denied(request, exc):
+    refused(403, "not permitted", request=request)
     return api.create_response(request, {"detail": _("You may not do this.")}, status=403)
 
 

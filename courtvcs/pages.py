@@ -14,6 +14,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
 from courtvcs.errors import DomainError, Forbidden, InvalidInput, NotFound, RuleViolation
+from courtvcs.ops.refusals import refused
 
 
 @dataclass
@@ -35,12 +36,14 @@ def attempt(service, /, **kwargs) -> Outcome:
     try:
         return Outcome(result=service(**kwargs))
     except NotFound as exc:
+        refused(404, exc.message)
         raise Http404(exc.message) from None
     except RuleViolation as exc:
         return Outcome(error=exc.message, rule=exc.rule, reasons=exc.reasons, status=409)
     except InvalidInput as exc:
         return Outcome(error=exc.message, fields=exc.fields, status=400)
     except Forbidden as exc:
+        refused(403, exc.message)
         return Outcome(error=exc.message, status=403)
     except DomainError as exc:
         return Outcome(error=exc.message, status=exc.status)

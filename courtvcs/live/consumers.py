@@ -27,6 +27,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from courtvcs.ops import metrics as ops_metrics
+from courtvcs.ops.refusals import refused
 from courtvcs.orgs import sessions as staff_sessions
 
 from . import quality, seats
@@ -197,6 +198,9 @@ class RoomConsumer(AsyncWebsocketConsumer):
         """Open, then close with our code: a handshake refused outright reaches the page as
         1006 (abnormal closure), which it takes for a network cut and retries for ever; with
         the code it says "no seat" or "signed out" and stops. Nothing is sent before the close."""
+        user = self.scope.get("user")
+        refused(code, "no seat in this room" if code == 4403 else "signed out", where=self.scope.get("path", ""),
+                person=user.pk if user is not None and user.is_authenticated else None)
         await self.accept()
         await self.close(code=code)
 

@@ -24,6 +24,11 @@ def unbind(token: contextvars.Token) -> None:
     _request.reset(token)
 
 
+def current_request():
+    """The request being answered in this context (None outside one)."""
+    return _request.get()
+
+
 def user_id_of(request) -> int | None:
     # Only a user the request has already loaded: a log line must never query the database
     # (it may be written from the event loop, where Django forbids that).

@@ -12,6 +12,12 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
+from asgiref.sync import async_to_sync
+
+from courtvcs.asgi import application  # here, not in a test: it sets Django's logging up again
+from courtvcs.audit.models import AuditEntry
+from courtvcs.hearings.tests.flow import Flow
+from courtvcs.live.tests.sockets import WebsocketCommunicator
 from courtvcs.ops.logs import logging_config
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -109,3 +115,31 @@ def test_the_servers_websocket_lines_keep_neither_the_browsers_address_nor_the_q
     line = json_log()[-1]
     assert line["message"] == '- - "WebSocket /ws/live/hearing/5/" [accepted]'
     assert "203.0.113.7" not in json.dumps(line)
+
+
+def test_refused_access_is_logged_with_who_and_where(world, api, clock, json_log):
+    """ASVS 16.3.2: probing another court's hearing, or an action the role may not take,
+    leaves a warning the operators can alert on (a log line, not an audit entry)."""
+    flow = Flow(world, api, clock)
+    flow.book()
+    assert api(world.other_secretary).get(flow.url()).status_code == 404
+    assert api(world.bailiff).post(flow.url("/letters")).status_code == 403
+
+    async def stranger_at_the_room():
+        ws = WebsocketCommunicator(application, f"/ws/live/hearing/{flow.hearing_id}/",
+                                   headers=[(b"origin", b"http://testserver"), (b"host", b"testserver")])
+        assert await ws.connect() == (True, None)
+        assert (await ws.receive_output())["code"] == 4403
+        await ws.disconnect()
+
+    async_to_sync(stranger_at_the_room)()
+    refusals = [line for line in json_log() if line["logger"] == "courtvcs.access"]
+    assert [(r["level"], r["status"]) for r in refusals] == [("WARNING", 404), ("WARNING", 403),
+                                                            ("WARNING", 4403)]
+    probing, forbidden, socket = refusals
+    assert probing["person"] == world.other_secretary.pk and probing["where"] == f"/api/hearings/{flow.hearing_id}"
+    assert forbidden["person"] == world.bailiff.pk and forbidden["where"].endswith("/letters")
+    assert socket["person"] is None and socket["where"] == f"/ws/live/hearing/{flow.hearing_id}/"
+    assert not AuditEntry.objects.filter(action__icontains="refus").exists()
+
+
