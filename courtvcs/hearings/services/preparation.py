@@ -170,10 +170,12 @@ def send_letters(*, actor, hearing_id: int) -> list[Letter]:
     if not all_sites_passed(hearing):
         raise RuleViolation("R13", _("The letter goes after a passed test session with every remote "
                                      "site, held no later than one day before the hearing."))
+    # A site written to for this start already (a retest, a site added later) gets no second letter.
+    written = set(hearing.letters.filter(hearing_starts_at=hearing.starts_at).values_list("remote_site_id", flat=True))
     letters = []
     for site in hearing.remote_sites.select_related("endpoint__organisation"):
-        if site.letters.filter(hearing_starts_at=hearing.starts_at).exists():
-            continue  # written to for this start already (a retest, a site added later): no second letter
+        if site.pk in written:
+            continue
         org = site.endpoint.organisation
         letter = Letter.objects.create(hearing=hearing, remote_site=site, recipient_org=org,
                                        sent_at=kztime.now(), sent_by=actor,
