@@ -143,10 +143,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "orgs.User"
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Django's checks, with their texts in our catalogue (Django's Kazakh one lacks them).
+    {"NAME": "courtvcs.orgs.password_validators.UserAttributeSimilarityValidator"},
+    {"NAME": "courtvcs.orgs.password_validators.MinimumLengthValidator"},
+    {"NAME": "courtvcs.orgs.password_validators.CommonPasswordValidator"},
+    {"NAME": "courtvcs.orgs.password_validators.NumericPasswordValidator"},
     {"NAME": "courtvcs.orgs.breached_passwords.BreachedPasswordValidator"},
 ]
 # Issue 7: passwords known from breaches (courtvcs/orgs/breached_passwords.py): a sorted

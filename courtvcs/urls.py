@@ -11,6 +11,7 @@ urlpatterns = [
     path("signin/verify/", org_views.verify_second_factor, name="signin_verify"),
     path("signin/enrol/", org_views.enrol_second_factor, name="signin_enrol"),
     path("signin/confirm/", org_views.confirm_sign_in, name="signin_confirm"),
+    path("signin/password/", org_views.change_password, name="password_change"),
     path("signout/", org_views.SignOutView.as_view(), name="signout"),
     path("language/", org_views.choose_language, name="language"),
     path("", include("courtvcs.hearings.urls")),

@@ -517,7 +517,11 @@ class RoomConsumer(AsyncWebsocketConsumer):
         await self.send_json({"type": "test_result", **{k: v for k, v in event.items() if k != "type"}})
 
     async def user_signed_out(self, event):
-        """The person was disabled or signed out everywhere (courtvcs.orgs.sessions.end_sessions)."""
+        """The person was disabled or signed out everywhere (courtvcs.orgs.sessions.end_sessions);
+        the session that changed the password keeps its sockets."""
+        session = self.scope.get("session")
+        if event.get("keep") and session is not None and session.session_key == event["keep"]:
+            return
         await self.send_json({"type": "signed_out"})
         await self.close(code=staff_sessions.SIGNED_OUT_CLOSE_CODE)
 

@@ -141,12 +141,14 @@ def on_signed_out(sender, request, user, **kwargs):
 
 
 @transaction.atomic
-def end_sessions(user: User, reason: str, actor: User | None) -> int:
-    """Sign the person out everywhere: every session deleted, every open room socket closed.
+def end_sessions(user: User, reason: str, actor: User | None, keep: str | None = None) -> int:
+    """Sign the person out everywhere: every session deleted, every open room socket closed;
+    all but the session `keep` (the browser that changed the password) and its sockets.
 
     Returns how many sessions were ended. Audited as `sessions_ended` with the reason.
     """
-    keys = list(UserSession.objects.filter(user=user).values_list("session_key", flat=True))
+    keys = list(UserSession.objects.filter(user=user).exclude(session_key=keep or "")
+                .values_list("session_key", flat=True))
     store = _session_store()
     for key in keys:
         store(key).delete(key)
@@ -154,16 +156,16 @@ def end_sessions(user: User, reason: str, actor: User | None) -> int:
     audit_record(actor=actor, action="sessions_ended", obj=user,
                  after={"reason": reason, "sessions": len(keys)})
     log.info("sessions ended", extra={"user_id": user.pk, "reason": reason, "sessions": len(keys)})
-    transaction.on_commit(lambda: _close_sockets(user.pk))
+    transaction.on_commit(lambda: _close_sockets(user.pk, keep))
     return len(keys)
 
 
-def _close_sockets(user_id: int) -> None:
+def _close_sockets(user_id: int, keep: str | None = None) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
     try:
-        async_to_sync(layer.group_send)(user_group(user_id), {"type": "user.signed_out"})
+        async_to_sync(layer.group_send)(user_group(user_id), {"type": "user.signed_out", "keep": keep})
     except Exception:  # the sessions are gone; a socket left open is refused at its next connect
         log.exception("could not close the open sockets of user %s", user_id)
 

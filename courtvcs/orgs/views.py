@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -13,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from courtvcs.navigation import landing_url
 
-from . import reauth, second_factor, services
+from . import passwords, reauth, second_factor, services
 
 
 class SignInView(auth_views.LoginView):
@@ -107,3 +108,17 @@ def confirm_sign_in(request):
             return HttpResponseRedirect(target)
         error = _("The password or the code is wrong. Enter them again (wait for a new code).")
     return render(request, "registration/confirm.html", {"next": target, "error": error})
+
+
+@login_required
+def change_password(request):
+    """Issue 7: a member of staff changes their own password (present password and code)."""
+    form = passwords.OwnPasswordForm(request.user, request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            ended = passwords.change_own_password(request=request, form=form)
+            messages.success(request, _("Your password was changed. Other browsers where you were "
+                                        "signed in are signed out (%(n)d).") % {"n": ended})
+            return redirect("home")
+        return render(request, "registration/password_change.html", {"form": form}, status=400)
+    return render(request, "registration/password_change.html", {"form": form})

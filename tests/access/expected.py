@@ -36,6 +36,7 @@ EXPECTED_ALLOW: dict[str, dict[str, set[str]]] = {
     "page GET /": {"own": SIGNED_IN},
     "page GET /signin/": {"own": {"anonymous"}},  # a signed-in person is sent on
     "page GET /signin/confirm/": {"own": SIGNED_IN},
+    "page GET /signin/password/": {"own": SIGNED_IN},  # one's own password only
     "page GET /signout/": {"own": set()},
     "page GET /language/": {"own": set()},
     "page GET /hearings/": {"own": SIGNED_IN},

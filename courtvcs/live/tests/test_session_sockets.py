@@ -107,3 +107,41 @@ def test_an_open_room_page_keeps_its_session_alive(live_hearing, world, clock, s
 
     async_to_sync(scenario)()
     assert client.get("/hearings/").status_code == 200
+
+
+def test_changing_ones_password_closes_the_room_sockets_of_ones_other_browsers_only(live_hearing, world, clock):
+    """6.2.3 with 7.4.x: after a password change the other browsers are signed out, their room
+    sockets with them (4401); the browser that changed it keeps its hearing page connected."""
+    from courtvcs.orgs.tests.factories import PASSWORD, current_code, give_second_factor
+
+    user = world.secretary
+    give_second_factor(user)
+    home, home_key = sign_in(user)
+    office, office_key = sign_in(user)
+
+    def change(client, old, new):
+        response = client.post("/signin/password/", {"old_password": old, "new_password1": new,
+                                                      "new_password2": new, "code": current_code(user)})
+        assert response.status_code == 302, response.content.decode()[-2000:]
+
+    async def scenario():
+        other = socket(live_hearing.hearing_id, home_key)
+        assert (await other.connect())[0]
+        await next_of(other, "welcome")
+        await database_sync_to_async(change)(office, PASSWORD, "Kokshetau-zal-7-kamera")
+        await next_of(other, "signed_out")
+        assert await other.receive_output() == {"type": "websocket.close", "code": 4401}
+        await other.wait()
+
+        mine = socket(live_hearing.hearing_id, office_key)
+        assert (await mine.connect())[0]
+        await next_of(mine, "welcome")
+        clock.shift(dt.timedelta(seconds=60))  # a new code: the last one may not be used twice
+        await database_sync_to_async(change)(office, "Kokshetau-zal-7-kamera", "Kokshetau-zal-8-kamera")
+        await mine.send_json_to({"type": "ping", "t": 1})
+        await next_of(mine, "pong")  # still connected
+        await mine.disconnect()
+
+    async_to_sync(scenario)()
+    assert not Session.objects.filter(session_key=home_key).exists()
+    assert Session.objects.filter(session_key=office_key).exists()
