@@ -117,6 +117,9 @@ def test_the_servers_websocket_lines_keep_neither_the_browsers_address_nor_the_q
     assert "203.0.113.7" not in json.dumps(line)
 
 
+# The room consumer reaches the database from other threads: a transactional test, as the
+# socket tests are (courtvcs/live/tests/test_signalling.py).
+@pytest.mark.django_db(transaction=True)
 def test_refused_access_is_logged_with_who_and_where(world, api, clock, json_log):
     """ASVS 16.3.2: probing another court's hearing, or an action the role may not take,
     leaves a warning the operators can alert on (a log line, not an audit entry)."""
