@@ -19,6 +19,13 @@ def signed_in(user) -> Client:
     return client
 
 
+def signed_in_speaking(user, language: str) -> Client:
+    user.language = language
+    user.save(update_fields=["language"])
+    give_second_factor(user)
+    return signed_in(user)
+
+
 def change(client, user, *, old=PASSWORD, new=NEW, again=None, code=None):
     return client.post(URL, {"old_password": old, "new_password1": new, "new_password2": again or new,
                              "code": current_code(user) if code is None else code})
@@ -48,10 +55,7 @@ def test_staff_change_their_own_password_and_their_other_browsers_are_signed_out
 
 def test_a_wrong_present_password_a_weak_new_one_or_a_wrong_code_change_nothing(world):
     user = world.secretary
-    user.language = "ru"
-    user.save(update_fields=["language"])
-    give_second_factor(user)
-    client = signed_in(user)
+    client = signed_in_speaking(user, "ru")
     cases = [
         (dict(old="not-my-password"), "old_password"),
         (dict(new="12345678"), "new_password2"),
@@ -79,10 +83,7 @@ def test_changing_a_password_needs_a_signed_in_person(db):
 def test_the_reasons_a_new_password_is_refused_are_given_in_kazakh(world):
     """Django's own Kazakh catalogue lacks its password texts: ours carries them."""
     user = world.secretary
-    user.language = "kk"
-    user.save(update_fields=["language"])
-    give_second_factor(user)
-    client = signed_in(user)
+    client = signed_in_speaking(user, "kk")
     page = client.get(URL).content.decode()
     for text in ("Қазіргі құпиясөз", "Құпиясөзде кемінде 8 таңба болуы тиіс.", "Құпиясөз тек сандардан тұра алмайды."):
         assert text in page
