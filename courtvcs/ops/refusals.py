@@ -19,6 +19,7 @@ def refused(status: int, reason: str, *, request=None, person: int | None = None
     request = request if request is not None else current_request()
     if request is not None and hasattr(request, "path"):
         person = person if person is not None else user_id_of(request)
-        where = where or redact(request.path)
+        where = where or request.path
+    where = redact(where)  # once, for the message and the field alike
     log.warning("access refused (%s) %s: %s", status, where, reason,
-                extra={"status": status, "person": person, "where": redact(where)})
+                extra={"status": status, "person": person, "where": where})
